@@ -1,0 +1,43 @@
+# Kemijärvi strategy follow-up workbooks. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# Python 3.11 as pyproject requires; `make PYTHON=/path/to/python3.11 …` picks another.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The stamp is newer than the lock and pyproject once they are installed, so setup reruns only after a change.
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup report validate test lab lock clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv if missing and install the locked dependencies and this project
+
+report: setup ## run the latest period on the embedded data and print where the output is
+	$(BIN)/kpi run --latest
+
+validate: setup ## check the strategy and the latest period's data; prints every problem
+	$(BIN)/kpi validate --latest
+
+test: setup ## run the whole test suite
+	$(BIN)/python -m pytest --cov=kpi --cov-report=term:skip-covered
+
+lab: setup ## open JupyterLab in the project (the notebooks are in notebooks/)
+	$(BIN)/jupyter lab
+
+lock: ## re-resolve the dependency ranges in pyproject.toml into requirements.lock (needs the registry)
+	$(PYTHON) -m venv /tmp/kpi-lock-venv && /tmp/kpi-lock-venv/bin/pip install --quiet pip-tools
+	/tmp/kpi-lock-venv/bin/pip-compile --quiet --extra test --generate-hashes --no-emit-find-links \
+	  --no-emit-index-url --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+
+clean: ## remove generated data and reports (keeps .venv)
+	rm -rf data/processed/*.parquet outputs/*/ outputs/index.html .pytest_cache

@@ -1,0 +1,115 @@
+"""The `kpi` command: arguments in, one call into kpi.run, errors out as one message and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kpi.errors import KpiError, UsageError
+from kpi.paths import DATA_PROCESSED, DATA_RAW, PARAMS_DIR, display
+from kpi.run.periods import latest_period, parse_period, periods_with_params
+from kpi.run.progress import Progress
+from kpi.run.runner import PeriodResult, run_period, validate_period
+
+EXIT_CODES = """exit codes:
+  0  ok
+  1  anything else (a bug: please report it with the message)
+  2  bad arguments or parameters
+  3  the data-quality checks failed (nothing was written)
+  4  a notebook failed"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of exiting, so every usage mistake gets exit code 2 and one message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message}\n(see: {self.prog} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of `kpi` (exposed for the tests and for --help)."""
+    parser = _Parser(prog="kpi", description="Kemijärvi strategy follow-up: check the inputs and build the "
+                     "reports of a reporting period (30.6. or 31.12.).", epilog=EXIT_CODES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def period_args(p: argparse.ArgumentParser, *, allow_all: bool) -> None:
+        which = p.add_mutually_exclusive_group(required=True)
+        which.add_argument("--period", metavar="YYYY-MM-DD", help="period end: YYYY-06-30 or YYYY-12-31")
+        which.add_argument("--latest", action="store_true", help="the newest period that has a params file")
+        if allow_all:
+            which.add_argument("--all", action="store_true", help="every period that has a params file")
+        p.add_argument("--data-dir", type=Path, default=DATA_RAW, metavar="DIR",
+                       help=f"folder of the input files (default: {display(DATA_RAW)})")
+
+    v = sub.add_parser("validate", help="check the strategy and the data for a period; prints every problem",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    period_args(v, allow_all=False)
+
+    r = sub.add_parser("run", help="check the data, then build the period's outputs",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    period_args(r, allow_all=True)
+    r.add_argument("--params", type=Path, metavar="FILE", help="a YAML file applied after params/<period>.yaml")
+    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                   help="override one parameter, e.g. --set report.commentary='…' (repeatable; applied last)")
+
+    sub.add_parser("periods", help="list the periods that have a params file")
+    return parser
+
+
+def _periods(args: argparse.Namespace) -> list:
+    if getattr(args, "all", False):
+        found = periods_with_params(PARAMS_DIR)
+        if not found:
+            raise UsageError(f"no period params in {display(PARAMS_DIR)}")
+        return found
+    if args.latest:
+        return [latest_period(PARAMS_DIR)]
+    return [parse_period(args.period)]
+
+
+def _coverage_line(result: PeriodResult) -> str:
+    c = result.coverage
+    return (f"{result.period_end:%d.%m.%Y} ({result.label}): {c['indicators']} indicators, {c['values']} with a value "
+            f"({c['example_values']} of them example values), {c['no_data']} marked as no data; "
+            f"{c['milestones']} milestones ({c['milestones_valmis']} valmis, {c['milestones_käynnissä']} käynnissä, "
+            f"{c['milestones_ei aloitettu']} ei aloitettu)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (see ``kpi --help``)."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return 2
+        if args.command == "periods":
+            for period in periods_with_params(PARAMS_DIR):
+                print(period.isoformat())
+            return 0
+        if not args.data_dir.is_dir():
+            raise UsageError(f"--data-dir {args.data_dir}: no such folder")
+        progress = Progress()
+        for period in _periods(args):
+            if args.command == "validate":
+                result = validate_period(period, data_dir=args.data_dir, progress=progress)
+                print(f"Data OK for {_coverage_line(result)}")
+            else:
+                result = run_period(period, data_dir=args.data_dir, params_file=args.params,
+                                    overrides=args.overrides, processed_dir=DATA_PROCESSED, progress=progress)
+                print(f"Ran {_coverage_line(result)}")
+                print(f"Checked data written to {display(DATA_PROCESSED)}/ ({len(result.processed_files)} files). "
+                      "The HTML workbooks are not part of this version yet.")
+        return 0
+    except KpiError as exc:
+        print(f"kpi: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kpi: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

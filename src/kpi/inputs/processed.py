@@ -1,0 +1,65 @@
+"""Writing the checked inputs as typed parquet under data/processed, all files swapped in only when all are written."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.inputs.datasets import Inputs
+from kpi.inputs.readers import SOURCE_ROW
+
+
+def processed_frames(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """Return every frame the workbooks read: the strategy as tidy tables, then the data tables."""
+    s = inputs.strategy
+    frames = {
+        "goals": s.goals_frame(),
+        "actions": s.actions_frame(),
+        "measures": s.measures_frame(),
+        "indicators": s.indicators_frame(),
+        "targets": s.targets_frame(),
+    }
+    frames.update(inputs.tables)
+    return frames
+
+
+def write_processed(inputs: Inputs, out_dir: Path) -> list[Path]:
+    """Write :func:`processed_frames` as ``<name>.parquet`` plus ``inputs.json`` (source file hashes).
+
+    Files are first written to a temporary folder beside `out_dir` and then moved in one by one with
+    ``os.replace``, so a failure while writing leaves the previous processed data as it was.
+
+    Parameters
+    ----------
+    inputs : Inputs
+        Inputs that have passed the checks.
+    out_dir : Path
+        Usually ``data/processed``; created when missing.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        names = []
+        for name, frame in processed_frames(inputs).items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+            names.append(f"{name}.parquet")
+        (staging / "inputs.json").write_text(json.dumps(
+            {"data_dir": str(inputs.data_dir), "files": inputs.file_hashes, "source_row_column": SOURCE_ROW},
+            indent=2, ensure_ascii=False), encoding="utf-8")
+        names.append("inputs.json")
+        for name in names:
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / n for n in names]

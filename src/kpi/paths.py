@@ -1,0 +1,26 @@
+"""Every path the project uses, anchored on the project root rather than the current directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# src/kpi/paths.py -> parents[2] is the project root. KPI_PROJECT_ROOT lets tests point elsewhere.
+PROJECT_ROOT = Path(os.environ.get("KPI_PROJECT_ROOT", Path(__file__).resolve().parents[2]))
+
+DATA_RAW = PROJECT_ROOT / "data" / "raw"
+DATA_PROCESSED = PROJECT_ROOT / "data" / "processed"
+PARAMS_DIR = PROJECT_ROOT / "params"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+OUTPUTS_DIR = PROJECT_ROOT / "outputs"
+
+STRATEGY_FILE_NAME = "strategia.yaml"
+DEFAULT_PARAMS_FILE = PARAMS_DIR / "default.yaml"
+
+
+def display(path: Path) -> str:
+    """Return `path` relative to the project root when it lies inside it, for short messages."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""Running a reporting period: parameters, periods, progress and the runner."""

@@ -1,0 +1,107 @@
+"""Run parameters: default.yaml ← <period>.yaml ← --params FILE ← --set key=value, merged and checked."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kpi.errors import ParameterError
+from kpi.paths import PARAMS_DIR, display
+from kpi.yamlio import load_yaml, parse_yaml
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split ``key.sub=value`` into a key path and a YAML-typed value (``5`` → 5, ``true`` → True)."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key or any(not part for part in key.split(".")):
+        raise ParameterError(f"--set {text!r}: write it as KEY=VALUE, e.g. --set report.commentary='Hyvä kausi'")
+    return key.split("."), parse_yaml(value, origin=f"--set {key}", error=ParameterError) if value.strip() else ""
+
+
+def _merge(base: dict, update: dict, *, schema: dict, origin: str, prefix: str = "") -> None:
+    for key, value in update.items():
+        name = f"{prefix}{key}"
+        if key not in schema:
+            known = ", ".join(f"{prefix}{k}" for k in schema)
+            raise ParameterError(f"{origin}: unknown parameter {name!r} (known: {known})")
+        expected = schema[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, dict):
+                raise ParameterError(f"{origin}: {name!r} must be a mapping of its own keys, found {value!r}")
+            _merge(base.setdefault(key, {}), value, schema=expected, origin=origin, prefix=f"{name}.")
+            continue
+        if expected is not None and value is not None and not _same_type(expected, value):
+            raise ParameterError(f"{origin}: {name!r} must be {_type_name(expected)}, found {value!r}")
+        base[key] = value
+
+
+def _same_type(expected: Any, value: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(value, bool):
+        return isinstance(expected, bool) and isinstance(value, bool)
+    if isinstance(expected, int | float):
+        return isinstance(value, int | float)
+    return isinstance(value, type(expected))
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "true or false", int: "a number", float: "a number", str: "text", list: "a list",
+            dt.date: "a date YYYY-MM-DD"}.get(type(value), type(value).__name__)
+
+
+def load_params(period_end: dt.date, *, params_dir: Path = PARAMS_DIR, extra_file: Path | None = None,
+                overrides: Iterable[str] = ()) -> dict[str, Any]:
+    """Merge the parameters of one run.
+
+    Parameters
+    ----------
+    period_end : datetime.date
+        The period; ``params/<YYYY-MM-DD>.yaml`` must exist.
+    params_dir : Path
+        Folder with ``default.yaml`` and the period files.
+    extra_file : Path, optional
+        A further YAML file (``--params``), applied after the period file.
+    overrides : iterable of str
+        ``key.sub=value`` strings (``--set``), applied last.
+
+    Returns
+    -------
+    dict
+        The merged parameters; every key exists in ``default.yaml`` (which is the schema: a key not in it,
+        or a value of another type than its default, is an error). ``period_end`` equals `period_end`.
+
+    Raises
+    ------
+    ParameterError
+    """
+    params_dir = Path(params_dir)
+    default = load_yaml(params_dir / "default.yaml", error=ParameterError)
+    if not isinstance(default, dict):
+        raise ParameterError(f"{display(params_dir / 'default.yaml')}: must be a mapping of parameters")
+    schema = copy.deepcopy(default)
+    merged = copy.deepcopy(default)
+    period_file = params_dir / f"{period_end.isoformat()}.yaml"
+    if not period_file.exists():
+        raise ParameterError(f"no parameters for period {period_end.isoformat()}: {display(period_file)} is missing")
+    layers: list[tuple[str, Any]] = [(display(period_file), load_yaml(period_file, error=ParameterError))]
+    if extra_file is not None:
+        layers.append((display(extra_file), load_yaml(extra_file, error=ParameterError)))
+    for origin, layer in layers:
+        if layer is None:
+            continue
+        if not isinstance(layer, dict):
+            raise ParameterError(f"{origin}: must be a mapping of parameters")
+        _merge(merged, layer, schema=schema, origin=origin)
+    for text in overrides:
+        path, value = parse_override(text)
+        nested: dict[str, Any] = value
+        for part in reversed(path):
+            nested = {part: nested}
+        _merge(merged, nested, schema=schema, origin=f"--set {text}")
+    if merged.get("period_end") != period_end:
+        raise ParameterError(f"{display(period_file)}: period_end is {merged.get('period_end')!r}, "
+                             f"expected {period_end.isoformat()} (the file name's period)")
+    return merged

@@ -1,0 +1,65 @@
+"""Reporting periods: parsing a period end (30.6 or 31.12), its Finnish label, and the periods that have params."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from kpi.errors import UsageError
+from kpi.paths import PARAMS_DIR
+
+
+def parse_period(text: str) -> dt.date:
+    """Parse a period end given as ``YYYY-MM-DD`` (or ``d.m.yyyy``).
+
+    Parameters
+    ----------
+    text : str
+        E.g. ``"2023-06-30"`` or ``"31.12.2023"``.
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    UsageError
+        When the text is not a date, or the date is not 30.6 or 31.12.
+    """
+    raw = str(text).strip()
+    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", raw)
+    try:
+        date = dt.date(int(m[3]), int(m[2]), int(m[1])) if m else dt.date.fromisoformat(raw)
+    except ValueError:
+        raise UsageError(f"period {raw!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30") from None
+    if (date.month, date.day) not in ((6, 30), (12, 31)):
+        raise UsageError(f"period {raw!r} is not a period end: follow-up is at 30.6. and 31.12. "
+                         f"(e.g. {date.year}-06-30 or {date.year}-12-31)")
+    return date
+
+
+def period_label(period_end: dt.date) -> str:
+    """Return the Finnish name of a period: ``osavuosikatsaus 1–6/2023`` or ``tilinpäätös 2023``."""
+    if period_end.month == 6:
+        return f"osavuosikatsaus 1–6/{period_end.year}"
+    return f"tilinpäätös {period_end.year}"
+
+
+def periods_with_params(params_dir: Path = PARAMS_DIR) -> list[dt.date]:
+    """Return the period ends that have a ``params/<YYYY-MM-DD>.yaml`` file, oldest first."""
+    found = []
+    for path in Path(params_dir).glob("*.yaml"):
+        try:
+            found.append(parse_period(path.stem))
+        except UsageError:
+            continue  # default.yaml and other helper files
+    return sorted(found)
+
+
+def latest_period(params_dir: Path = PARAMS_DIR) -> dt.date:
+    """Return the newest period end that has a params file."""
+    periods = periods_with_params(params_dir)
+    if not periods:
+        raise UsageError(f"no period params in {params_dir}: add a file such as 2023-12-31.yaml")
+    return periods[-1]

@@ -1,0 +1,50 @@
+"""Progress lines for long work: the step, its elapsed time and the total, shown on a terminal, silent in logs."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+
+class Progress:
+    """Prints ``[  1,2 s] step … done (0,4 s)`` lines to a terminal; prints nothing when output is a file or pipe.
+
+    Parameters
+    ----------
+    stream : file-like
+        Where the lines go (stderr by default, so stdout keeps only the results).
+    enabled : bool, optional
+        Force on or off; by default on only when `stream` is a terminal.
+    """
+
+    def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.started = time.perf_counter()
+        self.timings: list[tuple[str, float]] = []
+
+    def _say(self, text: str) -> None:
+        if self.enabled:
+            total = time.perf_counter() - self.started
+            print(f"[{_seconds(total):>7}] {text}", file=self.stream, flush=True)
+
+    @contextmanager
+    def step(self, text: str) -> Iterator[None]:
+        """Time a step; announce it at the start and report its duration at the end (or that it failed)."""
+        self._say(f"{text} …")
+        begin = time.perf_counter()
+        try:
+            yield
+        except BaseException:
+            self._say(f"{text}: failed after {_seconds(time.perf_counter() - begin)}")
+            raise
+        elapsed = time.perf_counter() - begin
+        self.timings.append((text, elapsed))
+        self._say(f"{text}: done ({_seconds(elapsed)})")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s".replace(".", ",")

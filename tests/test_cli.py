@@ -1,0 +1,108 @@
+"""The kpi command: documented exit codes, one readable message per mistake, nothing written on failure."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kpi import cli
+from kpi.paths import PROJECT_ROOT
+
+
+@pytest.fixture()
+def processed(tmp_path, monkeypatch):
+    out = tmp_path / "processed"
+    monkeypatch.setattr(cli, "DATA_PROCESSED", out)
+    return out
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class TestRun:
+    def test_latest_period_writes_processed_data_and_says_where(self, capsys, processed):
+        code, out, err = run(capsys, "run", "--latest")
+        assert code == 0, err
+        assert "31.12.2023 (tilinpäätös 2023): 57 indicators" in out
+        assert "written to" in out
+        assert {p.name for p in processed.iterdir()} >= {"observations.parquet", "goals.parquet", "inputs.json"}
+
+    def test_all_periods(self, capsys, processed):
+        code, out, _ = run(capsys, "run", "--all")
+        assert code == 0 and out.count("Ran ") == 6
+
+    def test_overrides_are_checked(self, capsys, processed):
+        code, _, err = run(capsys, "run", "--period", "2022-12-31", "--set", "report.nope=1")
+        assert code == 2 and "unknown parameter 'report.nope'" in err and not processed.exists()
+
+    def test_bad_data_exits_3_and_leaves_processed_data_untouched(self, capsys, processed, data_copy):
+        assert run(capsys, "run", "--latest")[0] == 0
+        before = {p.name: p.read_bytes() for p in processed.iterdir()}
+        text = (data_copy / "havainnot.csv").read_text(encoding="utf-8-sig")
+        (data_copy / "havainnot.csv").write_text(text.replace(";12363;", ";12.363;"), encoding="utf-8-sig")
+        code, out, err = run(capsys, "run", "--latest", "--data-dir", str(data_copy))
+        assert code == 3
+        assert "havainnot.csv" in err and "column 'arvo'" in err and "row 2: '12.363'" in err
+        assert "Traceback" not in err and out == ""
+        assert {p.name: p.read_bytes() for p in processed.iterdir()} == before
+
+
+class TestValidate:
+    def test_ok(self, capsys):
+        code, out, _ = run(capsys, "validate", "--period", "2022-06-30")
+        assert code == 0 and out.startswith("Data OK for 30.06.2022 (osavuosikatsaus 1–6/2022)")
+
+    def test_missing_file_exits_3(self, capsys, data_copy):
+        (data_copy / "vaesto.csv").unlink()
+        code, _, err = run(capsys, "validate", "--latest", "--data-dir", str(data_copy))
+        assert code == 3 and "vaesto.csv: file not found" in err
+
+    def test_broken_strategy_exits_3(self, capsys, data_copy):
+        path = data_copy / "strategia.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("pillar: elinvoima", "pillar: elinvoma", 1),
+                        encoding="utf-8")
+        code, _, err = run(capsys, "validate", "--latest", "--data-dir", str(data_copy))
+        assert code == 3 and "unknown pillar 'elinvoma'" in err
+
+
+class TestUsage:
+    @pytest.mark.parametrize(("args", "words"), [
+        (["validate", "--period", "2023-07-15"], "not a period end"),
+        (["validate"], "one of the arguments --period --latest is required"),
+        (["run", "--period", "2023-06-30", "--latest"], "not allowed with argument"),
+        (["frobnicate"], "invalid choice"),
+        (["run", "--period", "2024-06-30"], "no parameters for period 2024-06-30"),
+        (["validate", "--latest", "--data-dir", "/no/such/dir"], "no such folder"),
+    ])
+    def test_mistakes_exit_2_with_one_message(self, capsys, processed, args, words):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and words in err and err.startswith("kpi: ") and "Traceback" not in err
+
+    def test_periods_lists_the_params_files(self, capsys):
+        code, out, _ = run(capsys, "periods")
+        assert code == 0 and out.split() == ["2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30",
+                                              "2023-12-31"]
+
+    def test_help_documents_the_exit_codes(self, capsys):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(["run", "--help"])
+        out = capsys.readouterr().out
+        assert exit_.value.code == 0
+        for words in ("--period", "--data-dir", "--params", "--set", "3  the data-quality checks failed"):
+            assert words in out
+
+    def test_console_script_as_a_user_runs_it(self, tmp_path):
+        """The installed `kpi` entry point, in a subprocess: exit code and message, no traceback, quiet in logs."""
+        exe = os.path.join(os.path.dirname(sys.executable), "kpi")
+        done = subprocess.run([exe, "validate", "--period", "2023-13-01"], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=120)
+        assert done.returncode == 2 and "not a date" in done.stderr and "Traceback" not in done.stderr
+        done = subprocess.run([exe, "validate", "--latest", "--data-dir", str(PROJECT_ROOT / "data" / "raw")],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=120)
+        assert done.returncode == 0 and done.stderr == ""  # progress lines only on a terminal
