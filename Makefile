@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # The stamp is newer than the lock and pyproject once they are installed, so setup reruns only after a change.
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup report validate test lab lock clean
+.PHONY: help setup report validate test coverage lab lock clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ validate: setup ## check the strategy and the latest period's data; prints every
 	$(BIN)/kpi validate --latest
 
 test: setup ## run the whole test suite
+	$(BIN)/python -m pytest
+
+coverage: setup ## run the test suite with line coverage of src/kpi (slower: tracing slows great-expectations)
 	$(BIN)/python -m pytest --cov=kpi --cov-report=term:skip-covered
 
 lab: setup ## open JupyterLab in the project (the notebooks are in notebooks/)

@@ -14,8 +14,10 @@ from kpi.paths import PROJECT_ROOT
 
 @pytest.fixture()
 def processed(tmp_path, monkeypatch):
+    """Point the CLI's processed-data and quality-report folders into tmp_path."""
     out = tmp_path / "processed"
     monkeypatch.setattr(cli, "DATA_PROCESSED", out)
+    monkeypatch.setattr(cli, "QUALITY_REPORTS_DIR", tmp_path / "laatu")
     return out
 
 
@@ -48,22 +50,26 @@ class TestRun:
         (data_copy / "havainnot.csv").write_text(text.replace(";12363;", ";12.363;"), encoding="utf-8-sig")
         code, out, err = run(capsys, "run", "--latest", "--data-dir", str(data_copy))
         assert code == 3
-        assert "havainnot.csv" in err and "column 'arvo'" in err and "row 2: '12.363'" in err
+        assert "havainnot.csv" in err and "column 'arvo'" in err and "row 2: '12.363' (a point" in err
         assert "Traceback" not in err and out == ""
         assert {p.name: p.read_bytes() for p in processed.iterdir()} == before
 
 
 class TestValidate:
-    def test_ok(self, capsys):
-        code, out, _ = run(capsys, "validate", "--period", "2022-06-30")
-        assert code == 0 and out.startswith("Data OK for 30.06.2022 (osavuosikatsaus 1–6/2022)")
+    def test_ok_prints_a_one_screen_summary_and_the_report_path(self, capsys, processed, tmp_path):
+        code, out, _ = run(capsys, "validate", "--period", "2022-12-31")
+        assert code == 0
+        assert out.startswith("Quality gate 31.12.2022: PASSED")
+        assert "Data OK for 31.12.2022 (tilinpäätös 2022)" in out
+        assert len(out.splitlines()) <= 25
+        assert (tmp_path / "laatu" / "2022-12-31.html").exists() and not processed.exists()
 
-    def test_missing_file_exits_3(self, capsys, data_copy):
+    def test_missing_file_exits_3(self, capsys, processed, data_copy):
         (data_copy / "vaesto.csv").unlink()
         code, _, err = run(capsys, "validate", "--latest", "--data-dir", str(data_copy))
         assert code == 3 and "vaesto.csv: file not found" in err
 
-    def test_broken_strategy_exits_3(self, capsys, data_copy):
+    def test_broken_strategy_exits_3(self, capsys, processed, data_copy):
         path = data_copy / "strategia.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace("pillar: elinvoima", "pillar: elinvoma", 1),
                         encoding="utf-8")
@@ -83,6 +89,16 @@ class TestUsage:
     def test_mistakes_exit_2_with_one_message(self, capsys, processed, args, words):
         code, _, err = run(capsys, *args)
         assert code == 2 and words in err and err.startswith("kpi: ") and "Traceback" not in err
+
+    def test_checks_lists_every_check_with_its_severity(self, capsys):
+        code, out, _ = run(capsys, "checks")
+        assert code == 0
+        assert "havainnot.value_for_period" in out and " soft " in out and " hard " in out
+        assert len(out.splitlines()) > 100
+
+    def test_unknown_check_in_quality_params_exits_2(self, capsys, processed):
+        code, _, err = run(capsys, "run", "--latest", "--set", "quality.soft=[havainnot.nope]")
+        assert code == 2 and "unknown check id havainnot.nope" in err
 
     def test_periods_lists_the_params_files(self, capsys):
         code, out, _ = run(capsys, "periods")

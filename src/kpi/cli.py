@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kpi.errors import KpiError, UsageError
-from kpi.paths import DATA_PROCESSED, DATA_RAW, PARAMS_DIR, display
+from kpi.inputs.readers import format_date_fi
+from kpi.inputs.suites import all_checks
+from kpi.paths import DATA_PROCESSED, DATA_RAW, PARAMS_DIR, QUALITY_REPORTS_DIR, display
 from kpi.run.periods import latest_period, parse_period, periods_with_params
 from kpi.run.progress import Progress
 from kpi.run.runner import PeriodResult, run_period, validate_period
@@ -56,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override one parameter, e.g. --set report.commentary='…' (repeatable; applied last)")
 
     sub.add_parser("periods", help="list the periods that have a params file")
+    sub.add_parser("checks", help="list every data-quality check: id, default severity, file, column, what it expects")
     return parser
 
 
@@ -72,7 +75,7 @@ def _periods(args: argparse.Namespace) -> list:
 
 def _coverage_line(result: PeriodResult) -> str:
     c = result.coverage
-    return (f"{result.period_end:%d.%m.%Y} ({result.label}): {c['indicators']} indicators, {c['values']} with a value "
+    return (f"{format_date_fi(result.period_end)} ({result.label}): {c['indicators']} indicators, {c['values']} with a value "
             f"({c['example_values']} of them example values), {c['no_data']} marked as no data; "
             f"{c['milestones']} milestones ({c['milestones_valmis']} valmis, {c['milestones_käynnissä']} käynnissä, "
             f"{c['milestones_ei aloitettu']} ei aloitettu)")
@@ -89,22 +92,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             for period in periods_with_params(PARAMS_DIR):
                 print(period.isoformat())
             return 0
+        if args.command == "checks":
+            for check in all_checks():
+                column = f", column '{check.column}'" if check.column else ""
+                print(f"{check.id:<48} {check.severity:<5} {check.file}{column}: {check.expected}")
+            return 0
         if not args.data_dir.is_dir():
             raise UsageError(f"--data-dir {args.data_dir}: no such folder")
         progress = Progress()
         for period in _periods(args):
             if args.command == "validate":
-                result = validate_period(period, data_dir=args.data_dir, progress=progress)
+                result = validate_period(period, data_dir=args.data_dir, reports_dir=QUALITY_REPORTS_DIR,
+                                         progress=progress)
+                print(result.gate.summary_text())
                 print(f"Data OK for {_coverage_line(result)}")
+                print(f"Quality report: {display(result.quality_page)}")
             else:
                 result = run_period(period, data_dir=args.data_dir, params_file=args.params,
-                                    overrides=args.overrides, processed_dir=DATA_PROCESSED, progress=progress)
+                                    overrides=args.overrides, processed_dir=DATA_PROCESSED,
+                                    reports_dir=QUALITY_REPORTS_DIR, progress=progress)
                 print(f"Ran {_coverage_line(result)}")
+                print(f"Quality report: {display(result.quality_page)}")
                 print(f"Checked data written to {display(DATA_PROCESSED)}/ ({len(result.processed_files)} files). "
                       "The HTML workbooks are not part of this version yet.")
         return 0
     except KpiError as exc:
         print(f"kpi: {exc}", file=sys.stderr)
+        report = getattr(exc, "report_path", None)
+        if report is not None:
+            print(f"Quality report: {display(report)} (nothing else was written)", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("kpi: interrupted", file=sys.stderr)

@@ -13,6 +13,8 @@ DATA_PROCESSED = PROJECT_ROOT / "data" / "processed"
 PARAMS_DIR = PROJECT_ROOT / "params"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
+# The gate's own pages live apart from the published reports, so a failed check never replaces one.
+QUALITY_REPORTS_DIR = OUTPUTS_DIR / "laatu"
 
 STRATEGY_FILE_NAME = "strategia.yaml"
 DEFAULT_PARAMS_FILE = PARAMS_DIR / "default.yaml"
@@ -24,3 +26,11 @@ def display(path: Path) -> str:
         return str(Path(path).resolve().relative_to(PROJECT_ROOT.resolve()))
     except ValueError:
         return str(path)
+
+
+def project_path(path: str | Path | None, default: Path) -> Path:
+    """Resolve a path given in parameters: empty means `default`, a relative one is taken from the project root."""
+    if path is None or str(path).strip() == "":
+        return default
+    path = Path(path)
+    return path if path.is_absolute() else PROJECT_ROOT / path

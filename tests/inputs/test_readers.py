@@ -49,9 +49,10 @@ class TestParseNumber:
         assert parse_number(raw, decimal=decimal) == expected
 
     @pytest.mark.parametrize(("raw", "decimal", "why"), [
-        ("12.5", ",", "decimal point where this file uses a decimal comma"),
-        ("12,5", ".", "decimal comma where this file uses a decimal point"),
-        ("1.234.567", ",", "thousands separated by a point"),
+        ("12.5", ",", "a point: in this file the decimal mark is a comma"),
+        ("12,5", ".", "a comma: in this file the decimal mark is a point"),
+        ("1.234.567", ",", "thousands are separated by a space"),
+        ("1.234,5", ",", "a point: in this file"),
         ("#DIV/0!", ",", "Excel formula error"),
         ("#jako/0!", ",", "Excel formula error"),
         ("12 %", ",", "percent sign"),
@@ -183,7 +184,7 @@ class TestMalformedCsv:
         rows = "".join(f"A;30.6.2023;{v};1;ei\n" for v in ["1,5", "12.5", "abc", "2", "#N/A"])
         message = read_error(write(tmp_path, HEADER + "\n" + rows))
         assert "column 'arvo': expected a number with a decimal comma, like 1 234,5; 3 rows differ" in message
-        assert "row 3: '12.5' (a decimal point where this file uses a decimal comma)" in message
+        assert "row 3: '12.5' (a point: in this file the decimal mark is a comma" in message
         assert "row 4: 'abc' (not a number)" in message and "row 6: '#N/A' (an Excel formula error)" in message
 
     def test_more_than_five_bad_rows_are_counted(self, tmp_path):

@@ -20,6 +20,9 @@ ColumnType = Literal["str", "float", "int", "date", "bool"]
 
 #: The column of every frame that holds the row number as the analyst sees it in Excel (header = row 1).
 SOURCE_ROW = "source_row"
+#: The column of a raw frame that counts non-empty cells beyond the header's width (a stray separator).
+EXTRA_CELLS = "extra_cells"
+CELLS_DETAIL = "cells_detail"
 
 _EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ARVO!", "#JAKO/0!",
                  "#PUUTTUU", "#VIITTAUS!", "#NIMI?", "#LUKU!", "#TYHJÄ!")
@@ -75,6 +78,22 @@ _EXPECTED = {
 }
 
 
+#: The reasons a cell is refused, in Finnish for the quality report (the terminal shows the English ones).
+REASONS_FI = {
+    "an Excel formula error": "Excelin kaavavirhe",
+    "a point: in this file the decimal mark is a comma and thousands are separated by a space":
+        "piste: tiedostossa desimaalierotin on pilkku ja tuhaterotin välilyönti",
+    "a comma: in this file the decimal mark is a point": "pilkku: tiedostossa desimaalierotin on piste",
+    "a percent sign; give the number only": "prosenttimerkki; anna pelkkä luku",
+    "not a number": "ei luku",
+    "not a calendar date": "ei kalenterin päivä",
+    "not a date": "ei päivämäärä",
+    "a true/false value": "totuusarvo",
+    "not a whole number": "ei kokonaisluku",
+    "not kyllä/ei": "ei kyllä/ei",
+}
+
+
 class _CellError(ValueError):
     """A cell that cannot be read as its column's type; the text says what was found."""
 
@@ -108,14 +127,21 @@ def parse_number(raw: str, *, decimal: Literal[",", "."]) -> float:
     fraction = rf"(?:\{decimal}\d+)?"
     if re.fullmatch(sign + body + fraction, text):
         return float(re.sub(r"[ \u00a0\u202f]", "", text).replace(decimal, "."))
-    if other in text and re.fullmatch(rf"-?\d+\{other}\d+", text):
-        mark = "point" if other == "." else "comma"
-        raise _CellError(f"a decimal {mark} where this file uses a decimal {'comma' if decimal == ',' else 'point'}")
-    if re.fullmatch(r"-?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?", text):
-        raise _CellError("thousands separated by a point or comma; use a space or none")
+    if other in text and re.fullmatch(rf"-?[\d \u00a0\u202f{re.escape(other)}]+(?:\{decimal}\d+)?", text):
+        # '12.363' may be a decimal or a thousands point: either way it is not this file's convention
+        if decimal == ",":
+            raise _CellError("a point: in this file the decimal mark is a comma and thousands are separated by a space")
+        raise _CellError("a comma: in this file the decimal mark is a point")
     if text.endswith("%"):
         raise _CellError("a percent sign; give the number only")
     raise _CellError("not a number")
+
+
+def format_date_fi(value: Any) -> str:
+    """Write a date the Finnish way, without leading zeros: 30.6.2023 ('' for a missing date)."""
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value.day}.{value.month}.{value.year}"
 
 
 def parse_date(raw: Any) -> dt.date:
@@ -171,33 +197,44 @@ def _format_float(value: float) -> str:
 
 
 def _is_empty(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+    return raw is None or (isinstance(raw, float) and raw != raw) or (isinstance(raw, str) and not raw.strip())
 
 
 # ---------------------------------------------------------------- file level
 
-def read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
-    """Read one input file into a typed frame.
+@dataclass(frozen=True)
+class RawTable:
+    """A file read as text: one column per header (spec headers where they match), cells as stripped text or
+    None, plus ``source_row``; `decimal` is the file's decimal mark. The quality gate checks this first."""
+
+    path: Path
+    spec: TableSpec
+    frame: pd.DataFrame
+    decimal: Literal[",", "."]
+    header: tuple[str, ...]
+
+
+def read_raw(path: Path, spec: TableSpec) -> RawTable:
+    """Read one input file as text, without typing it.
 
     Parameters
     ----------
     path : Path
         A ``.csv`` (semicolon or comma separated; UTF-8 with or without BOM, or Windows-1252) or ``.xlsx``.
     spec : TableSpec
-        The columns the file must have and their types.
+        The table the file should hold; its headers are matched without case or surrounding spaces.
 
     Returns
     -------
-    pandas.DataFrame
-        One column per spec column (by ``field``), typed: ``str`` → string, ``float`` → float64,
-        ``int`` → Int64, ``date`` → datetime64, ``bool`` → bool; plus ``source_row``, the row number in
-        the file as Excel shows it (header = 1). Fully empty rows are skipped.
+    RawTable
+        xlsx cells become text as Finnish Excel shows them (numbers with a decimal comma, dates as
+        ``yyyy-mm-dd``), so one set of text rules checks both formats.
 
     Raises
     ------
     InputFileError
-        Naming the file and every problem: missing columns, rows of the wrong width, and per column the
-        rows whose cells are empty or not of the expected type (up to five examples each).
+        When there is no table to check at all: the file is missing, empty, of another type, in an
+        unreadable encoding, has title rows above the header (xlsx) or a header and no data rows.
     """
     path = Path(path)
     if not path.exists():
@@ -213,7 +250,83 @@ def read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
         decimal = ","  # text cells typed by hand in Finnish Excel use a decimal comma
     else:
         raise InputFileError(f"{display(path)}: unsupported file type {suffix!r}; use .csv or .xlsx")
-    return _typed_frame(path, spec, header, rows, decimal)
+    if not rows:
+        raise InputFileError(f"{display(path)} ({spec.title}): the file has a header but no data rows")
+    by_lower = {c.header.lower(): c.header for c in spec.columns}
+    names = [by_lower.get(h.lower(), h) if h else f"(column {n + 1} without a name)" for n, h in enumerate(header)]
+    width = len(names)
+    data: dict[str, list[Any]] = {SOURCE_ROW: [n for n, _ in rows]}
+    for k, name in enumerate(names):
+        if name in data:
+            continue  # a duplicated header is reported by the gate and by type_table
+        data[name] = [_cell_text(r[k], decimal) if k < len(r) else None for _, r in rows]
+    data[EXTRA_CELLS] = [sum(1 for c in r[width:] if not _is_empty(c)) for _, r in rows]
+    data[CELLS_DETAIL] = [f"{width + k} cells" for k in data[EXTRA_CELLS]]
+    # object columns keep None as None (a str column would turn it into NaN)
+    frame = pd.DataFrame({k: pd.Series(v, dtype="object") for k, v in data.items()})
+    frame[SOURCE_ROW] = frame[SOURCE_ROW].astype("int64")
+    frame[EXTRA_CELLS] = frame[EXTRA_CELLS].astype("int64")
+    return RawTable(path, spec, frame, decimal, tuple(names))
+
+
+def _cell_text(value: Any, decimal: str) -> str | None:
+    """A cell as the text rules see it: stripped text, or None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "kyllä" if value else "ei"
+    if isinstance(value, dt.datetime | dt.date):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if isinstance(value, int | float):
+        text = _format_float(float(value)) if isinstance(value, float) else str(value)
+        return text.replace(".", decimal)
+    text = str(value).strip()
+    return text or None
+
+
+def type_pattern(column_type: ColumnType, decimal: Literal[",", "."]) -> str | None:
+    """The regular expression a cell of `column_type` must match (None for free text)."""
+    number = rf"[-\u2212]?(?:{_GROUPED}|\d+)"
+    return {
+        "str": None,
+        "float": rf"^{number}(?:\{decimal}\d+)?$",
+        "int": rf"^{number}$",
+        "date": r"^(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2})$",
+        "bool": "(?i)^(?:" + "|".join(sorted(_TRUE | _FALSE)) + ")$",
+    }[column_type]
+
+
+def explain_cell(raw: Any, column_type: ColumnType, decimal: Literal[",", "."]) -> str:
+    """Say in a few words why a cell is not of its column's type ('' when it is)."""
+    try:
+        parse_cell(raw, column_type, decimal=decimal)
+    except _CellError as exc:
+        return str(exc)
+    return ""
+
+
+def type_table(raw: RawTable) -> pd.DataFrame:
+    """Turn a :class:`RawTable` into a typed frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per spec column (by ``field``), typed: ``str`` → string, ``float`` → float64,
+        ``int`` → Int64, ``date`` → datetime64, ``bool`` → bool; plus ``source_row``, the row number in
+        the file as Excel shows it (header = 1).
+
+    Raises
+    ------
+    InputFileError
+        Naming the file and every problem: missing columns, rows with more cells than the header, and per
+        column the rows whose cells are empty or not of the expected type (up to five examples each).
+    """
+    return _typed_frame(raw)
+
+
+def read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
+    """Read and type one input file: :func:`read_raw` then :func:`type_table` (same errors)."""
+    return type_table(read_raw(path, spec))
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -291,69 +404,69 @@ def _xlsx_records(path: Path, spec: TableSpec) -> tuple[list[str], list[tuple[in
     return header, [(n, r[:len(header)]) for n, r in nonempty[1:]]
 
 
-def _typed_frame(path: Path, spec: TableSpec, header: list[str], rows: list[tuple[int, list[Any]]],
-                 decimal: Literal[",", "."]) -> pd.DataFrame:
+def _typed_frame(raw: RawTable) -> pd.DataFrame:
+    path, spec, frame, decimal = raw.path, raw.spec, raw.frame, raw.decimal
     problems: list[str] = []
-    index = {h.lower(): n for n, h in enumerate(header) if h}
-    dupes = sorted({h for h in header if h and header.count(h) > 1})
+    dupes = sorted({h for h in raw.header if raw.header.count(h) > 1})
     if dupes:
         problems.append(f"column names used twice: {', '.join(dupes)}")
-    missing = [c.header for c in spec.columns if c.header.lower() not in index]
+    missing = [c.header for c in spec.columns if c.header not in frame.columns]
     if missing:
         problems.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)} "
-                        f"(columns in the file: {', '.join(repr(h) for h in header if h)})")
-        if len(header) == 1 and (";" in header[0] or "," in header[0]):
+                        f"(columns in the file: {', '.join(repr(h) for h in raw.header)})")
+        if len(raw.header) == 1 and (";" in raw.header[0] or "," in raw.header[0]):
             problems.append("the header is one column: the separator is not ';' or ','")
         raise InputFileError(format_problems(f"{display(path)} ({spec.title}):", problems))
-    if not rows:
-        raise InputFileError(f"{display(path)} ({spec.title}): the file has a header but no data rows")
 
-    width = len(header)
-    wrong_width = [(n, len(r)) for n, r in rows if len(r) != width and any(not _is_empty(c) for c in r[width:])]
-    if wrong_width:
-        sample = ", ".join(f"row {n} has {k}" for n, k in wrong_width[:5])
-        problems.append(f"{len(wrong_width)} row{'s' if len(wrong_width) > 1 else ''} with more cells than the "
-                        f"{width} columns of the header ({sample}); a stray separator, or a decimal comma in a "
+    extra = frame[frame[EXTRA_CELLS] > 0]
+    if len(extra):
+        sample = ", ".join(f"row {r} has {len(raw.header) + k}" for r, k in extra[[SOURCE_ROW, EXTRA_CELLS]].head(5).itertuples(index=False))
+        problems.append(f"{len(extra)} row{'s' if len(extra) > 1 else ''} with more cells than the "
+                        f"{len(raw.header)} columns of the header ({sample}); a stray separator, or a decimal comma in a "
                         "comma-separated file?")
 
+    rows = frame[SOURCE_ROW].tolist()
     values: dict[str, list[Any]] = {c.field: [] for c in spec.columns}
     for column in spec.columns:
-        k = index[column.header.lower()]
         empty: list[int] = []
         bad: list[tuple[int, Any, str]] = []
         out = values[column.field]
-        for n, r in rows:
-            raw = r[k] if k < len(r) else None
-            if _is_empty(raw):
+        for n, cell in zip(rows, frame[column.header].tolist()):
+            if _is_empty(cell):
                 out.append(False if column.type == "bool" else None)
                 if column.required:
                     empty.append(n)
                 continue
             try:
-                out.append(parse_cell(raw, column.type, decimal=decimal))
+                out.append(parse_cell(cell, column.type, decimal=decimal))
             except _CellError as exc:
                 out.append(None)
-                bad.append((n, raw, str(exc)))
+                bad.append((n, cell, str(exc)))
         if empty:
             problems.append(f"column '{column.header}': {len(empty)} empty cell{'s' if len(empty) > 1 else ''} where "
                             f"{_EXPECTED[column.type]} is required (rows {_rows(empty)})")
         if bad:
-            expected = _EXPECTED[column.type]
-            if column.type == "float":
-                expected += " with a decimal comma, like 1 234,5" if decimal == "," else " with a decimal point, like 1234.5"
-            sample = "; ".join(f"row {n}: {str(raw)!r} ({why})" for n, raw, why in bad[:5])
+            sample = "; ".join(f"row {n}: {str(cell)!r} ({why})" for n, cell, why in bad[:5])
             more = f"; … {len(bad) - 5} more" if len(bad) > 5 else ""
-            problems.append(f"column '{column.header}': expected {expected}; {len(bad)} "
+            problems.append(f"column '{column.header}': expected {expected_text(column.type, decimal)}; {len(bad)} "
                             f"{'rows differ' if len(bad) > 1 else 'row differs'}: {sample}{more}")
     if problems:
         n = len(problems)
         raise InputFileError(format_problems(
             f"{display(path)} ({spec.title}) has {n} problem{'s' if n > 1 else ''}:", problems))
 
-    frame = pd.DataFrame({SOURCE_ROW: [n for n, _ in rows]})
+    typed = pd.DataFrame({SOURCE_ROW: rows})
     for column in spec.columns:
-        frame[column.field] = _series(values[column.field], column.type)
-    return frame
+        typed[column.field] = _series(values[column.field], column.type)
+    return typed
+
+
+def expected_text(column_type: ColumnType, decimal: Literal[",", "."]) -> str:
+    """Plain words for what a cell of `column_type` looks like in a file with this decimal mark."""
+    text = _EXPECTED[column_type]
+    if column_type == "float":
+        text += " with a decimal comma, like 1 234,5" if decimal == "," else " with a decimal point, like 1234.5"
+    return text
 
 
 def _series(values: list[Any], column_type: ColumnType) -> pd.Series:

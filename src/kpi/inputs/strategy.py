@@ -45,6 +45,7 @@ class Indicator:
     target_source: str | None
     source: str
     measure_id: str
+    valid_range: tuple[float | None, float | None] = (None, None)
 
     def target_for(self, year: int) -> Target | None:
         """Return the target of `year`, or None when the strategy sets none for it."""
@@ -230,10 +231,11 @@ class Strategy:
         rows = [
             {"indicator_id": i.id, "measure_id": i.measure_id, "goal_id": goal_of[i.measure_id], "indicator": i.name,
              "unit": i.unit, "direction": i.direction, "kind": i.kind, "frequency": i.frequency,
-             "baseline": i.baseline, "source": i.source, "target_source": i.target_source}
+             "baseline": i.baseline, "source": i.source, "target_source": i.target_source,
+             "valid_min": i.valid_range[0], "valid_max": i.valid_range[1]}
             for i in self.indicators
         ]
-        return pd.DataFrame(rows).astype({"baseline": "float64"})
+        return pd.DataFrame(rows).astype({"baseline": "float64", "valid_min": "float64", "valid_max": "float64"})
 
     def targets_frame(self) -> pd.DataFrame:
         """One row per indicator and year: target (or band low/high) and whether it is an example value."""
@@ -293,7 +295,22 @@ _MEASURE_KEYS = {"id": True, "name": True, "responsible_area": True, "indicators
                  "personal_data": False, "note": False}
 _INDICATOR_KEYS = {"id": True, "name": True, "unit": True, "direction": True, "kind": True, "frequency": False,
                    "baseline": False, "targets": True, "example_targets": True, "target_source": False,
-                   "source": True}
+                   "source": True, "valid_range": False}
+
+
+def default_valid_range(unit: str) -> tuple[float | None, float | None]:
+    """The values an indicator of `unit` can take unless the strategy file says otherwise.
+
+    Shares lie within 0–100 %, survey scores within 1–5, sums in M€ (results, surpluses) may be negative,
+    and everything else (counts, euros, days, costs per unit) is never below zero.
+    """
+    if unit == "%":
+        return (0.0, 100.0)
+    if unit.startswith("asteikko 1"):
+        return (1.0, 5.0)
+    if unit == "M€":
+        return (None, None)
+    return (0.0, None)
 
 
 def _named(where: str, raw: Any) -> str:
@@ -526,5 +543,14 @@ class _Builder:
         target_source = self.text(i, where, "target_source") or None
         if example is not None and raw_targets and set(raw_targets) - set(example or []) and not target_source:
             self.problem(where, "targets that are not example values need a 'target_source' saying where they come from")
+        valid_range = default_valid_range(unit)
+        if "valid_range" in i:
+            bounds = i["valid_range"]
+            if not (isinstance(bounds, list) and len(bounds) == 2):
+                self.problem(where, f"'valid_range' must be [min, max] (null for no limit), found {bounds!r}")
+            else:
+                low, high = (None if b is None else self.number(b, where, "valid_range") for b in bounds)
+                valid_range = (low, high)
         return Indicator(iid, self.text(i, where, "name"), unit, direction, kind, frequency, baseline, targets,
-                         frozenset(example or []), target_source, self.text(i, where, "source"), measure_id)
+                         frozenset(example or []), target_source, self.text(i, where, "source"), measure_id,
+                         valid_range)

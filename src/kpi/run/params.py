@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kpi.errors import ParameterError
+from kpi.errors import ParameterError, UsageError
 from kpi.paths import PARAMS_DIR, display
+from kpi.run.periods import parse_period
 from kpi.yamlio import load_yaml, parse_yaml
 
 
@@ -101,7 +102,37 @@ def load_params(period_end: dt.date, *, params_dir: Path = PARAMS_DIR, extra_fil
         for part in reversed(path):
             nested = {part: nested}
         _merge(merged, nested, schema=schema, origin=f"--set {text}")
+    if isinstance(merged.get("period_end"), str):
+        try:  # a quoted date in YAML is text; make it a date
+            merged["period_end"] = parse_period(merged["period_end"])
+        except UsageError as exc:
+            raise ParameterError(f"{display(period_file)}: {exc}") from None
     if merged.get("period_end") != period_end:
         raise ParameterError(f"{display(period_file)}: period_end is {merged.get('period_end')!r}, "
                              f"expected {period_end.isoformat()} (the file name's period)")
+    return merged
+
+
+def quality_settings(period_end: dt.date, *, params_dir: Path = PARAMS_DIR) -> dict[str, list[str]]:
+    """The gate's severity overrides for a period: from ``params/<period>.yaml`` when it exists, else the defaults."""
+    if (Path(params_dir) / f"{period_end.isoformat()}.yaml").exists():
+        params = load_params(period_end, params_dir=params_dir)
+    else:
+        params = load_yaml(Path(params_dir) / "default.yaml", error=ParameterError)
+    quality = params.get("quality") or {}
+    return {"soft": list(quality.get("soft") or []), "hard": list(quality.get("hard") or [])}
+
+
+def complete_params(given: dict[str, Any], *, params_dir: Path = PARAMS_DIR) -> dict[str, Any]:
+    """Fill what a notebook was given (possibly only part of a section) from ``default.yaml``, checked the same way.
+
+    Plain ``papermill -f params/<period>.yaml`` passes each top-level key as it stands in that file, so
+    ``report`` may lack ``title``; this gives the notebook the full, merged set.
+    """
+    default = load_yaml(Path(params_dir) / "default.yaml", error=ParameterError)
+    merged = copy.deepcopy(default)
+    _merge(merged, {k: v for k, v in given.items() if v is not None}, schema=copy.deepcopy(default),
+           origin="notebook parameters")
+    if isinstance(merged.get("period_end"), str):
+        merged["period_end"] = parse_period(merged["period_end"])
     return merged

@@ -1,0 +1,105 @@
+"""The quality gate: the embedded data passes, soft findings flag without stopping, severities are parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kpi.errors import ParameterError
+from kpi.inputs.gate import GateResult, _Validator, consistency_frame, run_gate
+from kpi.inputs.suites import Check, all_check_ids, all_checks
+from kpi.paths import DATA_RAW
+
+
+@pytest.fixture(scope="module")
+def year_end() -> GateResult:
+    return run_gate(DATA_RAW, dt.date(2022, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def mid_year() -> GateResult:
+    return run_gate(DATA_RAW, dt.date(2022, 6, 30))
+
+
+class TestEmbeddedData:
+    def test_passes_at_year_end_with_every_input_checked(self, year_end):
+        assert year_end.passed and year_end.inputs is not None
+        files = set(year_end.findings_frame().file)
+        assert files == {"strategia.yaml", "havainnot.csv", "virstanpylvaat.csv", "vaesto.csv",
+                         "talousarvioseuranta.xlsx", "sopeuttamisohjelma.xlsx", "ohjelmat.csv", "arviot.csv"}
+        assert len(year_end.findings) > 140
+
+    def test_baseline_period_passes(self):
+        assert run_gate(DATA_RAW, dt.date(2020, 12, 31)).passed
+
+    def test_example_values_are_soft_findings_not_failures(self, year_end):
+        soft = {f.check.id for f in year_end.soft_findings}
+        assert "havainnot.example_values" in soft and not year_end.hard_failures
+
+    def test_yearly_indicators_without_a_30_6_value_are_flagged(self, mid_year):
+        finding = next(f for f in mid_year.soft_findings if f.check.id == "havainnot.value_for_period")
+        keys = {s.key for s in finding.samples}
+        assert finding.unexpected == 7 and "tyotyytyvaisyys" in keys
+        assert next(s for s in finding.samples if s.key == "tyotyytyvaisyys").shown == "31.12.2021"
+
+    def test_summary_fits_one_screen(self, mid_year):
+        text = mid_year.summary_text()
+        assert text.startswith("Quality gate 30.6.2022: PASSED") and len(text.splitlines()) <= 20
+
+    def test_gx_import_time_is_recorded(self, year_end):
+        assert year_end.seconds["import great-expectations"] > 0 and year_end.seconds["validate"] > 0
+
+
+class TestSeverityParameters:
+    def test_a_soft_check_made_hard_stops_the_run(self):
+        result = run_gate(DATA_RAW, dt.date(2022, 6, 30), hard=["havainnot.value_for_period"])
+        assert not result.passed
+        assert [f.check.id for f in result.hard_failures] == ["havainnot.value_for_period"]
+        assert "tyotyytyvaisyys: 31.12.2021" in result.failure_text()
+
+    def test_a_hard_check_made_soft_only_flags(self, data_copy):
+        path = data_copy / "ohjelmat.csv"
+        path.write_text(path.read_text(encoding="utf-8-sig").replace(";2019;", ";2030;", 1), encoding="utf-8-sig")
+        assert not run_gate(data_copy, dt.date(2022, 12, 31)).passed
+        assert run_gate(data_copy, dt.date(2022, 12, 31), soft=["ohjelmat.updated_year.plausible"]).passed
+
+    def test_unknown_check_id_is_a_parameter_error(self):
+        with pytest.raises(ParameterError, match="unknown check id havainnot.nope"):
+            run_gate(DATA_RAW, dt.date(2022, 6, 30), soft=["havainnot.nope"])
+
+
+class TestChecks:
+    def test_ids_are_unique_and_every_check_says_what_it_expects_in_both_languages(self):
+        ids = all_check_ids()
+        assert len(ids) == len(set(ids)) > 100
+        for check in all_checks():
+            assert check.expected and check.expected_fi and check.severity in ("hard", "soft")
+
+    def test_missing_column_reported_through_exception_info_reads_clearly(self):
+        check = Check("x.value.between", "raw:x", "x.csv", "arvo", "a number", "luku",
+                      lambda gxe: gxe.ExpectColumnValuesToBeBetween(column="arvo", min_value=0), value="arvo")
+        (finding,) = _Validator().validate("raw:x", pd.DataFrame({"source_row": [2, 3], "muu": [1, 2]}), [check],
+                                           {"x.value.between": "hard"})
+        assert not finding.passed and finding.message() == "x.csv, column 'arvo': could not be checked: column 'arvo' is missing"
+
+
+class TestConsistencyFrame:
+    def test_given_totals_against_their_parts(self):
+        p = pd.Timestamp("2022-12-31")
+        tables = {
+            "observations": pd.DataFrame({"indicator_id": ["toimintakulut_per_asukas", "sopeutus_saasto_kertyma"],
+                                          "period_end": [p, p], "value": [101.0, 0.5]}),
+            "budget": pd.DataFrame({"period_end": [p, p, p], "account_group": ["Toimintatuotot", "Henkilöstökulut",
+                                                                                "Avustukset"],
+                                    "actual": [999.0, 600.0, 400.0]}),
+            "population": pd.DataFrame({"period_end": [p], "population": [10]}),
+            "adjustment": pd.DataFrame({"period_end": [pd.Timestamp("2021-12-31"), p], "realised_eur": [200_000.0, 300_000.0],
+                                        "realised_htv": [1.0, 2.0]}),
+        }
+        frame = consistency_frame(tables).set_index("check")
+        assert frame.loc["toimintakulut_per_asukas 31.12.2022", "computed"] == 100
+        assert frame.loc["toimintakulut_per_asukas 31.12.2022", "abs_difference"] == 1.0  # within ±1 € rounding
+        assert frame.loc["sopeutus_saasto_kertyma 31.12.2022", "computed"] == pytest.approx(0.5)
+        assert "sopeutus_htv_kertyma 31.12.2022" not in frame.index  # no given value: nothing to compare
