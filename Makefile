@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # The stamp is newer than the lock and pyproject once they are installed, so setup reruns only after a change.
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup report validate test coverage lab lock clean
+.PHONY: help setup report validate test lab lock clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,11 +28,9 @@ report: setup ## run the latest period on the embedded data and print where the 
 validate: setup ## check the strategy and the latest period's data; prints every problem
 	$(BIN)/kpi validate --latest
 
-test: setup ## run the whole test suite
-	$(BIN)/python -m pytest
-
-coverage: setup ## run the test suite with line coverage of src/kpi (slower: tracing slows great-expectations)
-	$(BIN)/python -m pytest --cov=kpi --cov-report=term:skip-covered
+# Two workers: the machines have two cores, and most of the time goes to great-expectations and kernels.
+test: setup ## run the whole test suite with line coverage of src/kpi (fails under 90 %)
+	$(BIN)/python -m pytest -n 2 --cov=kpi --cov-report=term:skip-covered --cov-fail-under=90
 
 lab: setup ## open JupyterLab in the project (the notebooks are in notebooks/)
 	$(BIN)/jupyter lab

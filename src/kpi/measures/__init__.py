@@ -1,0 +1,1 @@
+"""KPI computations: statuses, changes, finance, the adjustment programme, assessments — frames in, frames out."""

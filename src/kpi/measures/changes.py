@@ -1,0 +1,102 @@
+"""Changes of indicator values against the previous period end, the same period a year earlier and the baseline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from kpi.inputs.strategy import Strategy
+
+
+def previous_period_end(period_end: dt.date) -> dt.date:
+    """30.6. → 31.12. of the year before; 31.12. → 30.6. of the same year."""
+    return dt.date(period_end.year - 1, 12, 31) if period_end.month == 6 else dt.date(period_end.year, 6, 30)
+
+
+def year_earlier(period_end: dt.date) -> dt.date:
+    """The same period end a year earlier."""
+    return period_end.replace(year=period_end.year - 1)
+
+
+def crosses_break(strategy: Strategy, indicator_id: str, start: dt.date, end: dt.date) -> str | None:
+    """The name of a series break of the indicator dated after `start` and on or before `end`, if any."""
+    for brk in strategy.breaks_for(indicator_id):
+        if start < brk.date <= end:
+            return brk.name
+    return None
+
+
+def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end: dt.date) -> pd.DataFrame:
+    """Each indicator's value at `period_end` and its changes against three reference points.
+
+    A change is left empty, with a Finnish note, when the two values are not comparable: a series break
+    lies between them (the 1.1.2023 sote reform, say); or the indicator is a ``flow`` and one value is a
+    January–June total while the other is a whole year (30.6. against 31.12. or against the baseline).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id``, ``value``, ``previous`` / ``year_ago`` / ``baseline`` (values), ``change_previous``,
+        ``change_year_ago``, ``change_baseline`` (differences), the same as ``pct_*`` (% of the reference),
+        and ``note`` (why a change is missing).
+    """
+    values = observations.dropna(subset=["value"]).drop_duplicates(["indicator_id", "period_end"])
+    values = values.set_index(["indicator_id", "period_end"]).value
+    baseline_end = strategy.baseline_period_end
+    refs = {"previous": previous_period_end(period_end), "year_ago": year_earlier(period_end),
+            "baseline": baseline_end}
+    rows = []
+    for ind in strategy.indicators:
+        now = values.get((ind.id, pd.Timestamp(period_end)))
+        row = {"indicator_id": ind.id, "value": now}
+        notes = []
+        for name, ref in refs.items():
+            before = values.get((ind.id, pd.Timestamp(ref))) if ref < period_end else None
+            if name == "baseline" and before is None and ref < period_end:
+                before = ind.baseline
+            row[name] = before
+            change = pct = None
+            if now is not None and before is not None:
+                brk = crosses_break(strategy, ind.id, ref, period_end)
+                if brk:
+                    notes.append(f"sarjakatko ({brk}): muutosta ei lasketa")
+                elif ind.kind == "flow" and ref.month != period_end.month:
+                    notes.append(f"kertymä {'1–6' if period_end.month == 6 else '1–12'} ei vertailukelpoinen "
+                                 f"kauden {ref.day}.{ref.month}.{ref.year} kanssa")
+                else:
+                    change = now - before
+                    pct = change / abs(before) * 100 if before else None
+            row[f"change_{name}"] = change
+            row[f"pct_{name}"] = pct
+        row["note"] = "; ".join(dict.fromkeys(notes))
+        rows.append(row)
+    columns = ["value", "previous", "year_ago", "baseline", "change_previous", "change_year_ago", "change_baseline",
+               "pct_previous", "pct_year_ago", "pct_baseline"]
+    return pd.DataFrame(rows).astype({c: "float64" for c in columns})
+
+
+def series(strategy: Strategy, observations: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """One indicator over all period ends, with its target of each year and whether a break precedes the point.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period_end``, ``value``, ``is_example``, ``target`` (the year's target; for a band its middle),
+        ``target_low``, ``target_high``, ``after_break`` (the first point after a series break).
+    """
+    ind = strategy.indicator(indicator_id)
+    obs = observations[observations.indicator_id == indicator_id].sort_values("period_end")
+    rows = []
+    previous = None
+    for r in obs.itertuples():
+        day = r.period_end.date()
+        t = ind.target_for(day.year)
+        low, high = t if isinstance(t, tuple) else (None, None)
+        rows.append({"period_end": r.period_end, "value": r.value, "is_example": bool(r.is_example),
+                     "target": (low + high) / 2 if low is not None else t, "target_low": low, "target_high": high,
+                     "after_break": previous is not None and crosses_break(strategy, indicator_id, previous, day) is not None})
+        previous = day
+    return pd.DataFrame(rows, columns=["period_end", "value", "is_example", "target", "target_low", "target_high",
+                                       "after_break"]).astype({"target": "float64", "target_low": "float64",
+                                                               "target_high": "float64"})

@@ -1,0 +1,88 @@
+"""Finnish formatting of everything a reader sees: numbers, euros, percentages, dates, periods and statuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from kpi.inputs.readers import format_date_fi
+
+NBSP = "\u00a0"   # between thousands and before a unit, so "1 234 €" never breaks across lines
+MINUS = "\u2212"  # the typographic minus of Finnish typesetting (SFS 4175)
+
+# Status: a symbol and the words go with the colour, so nothing depends on seeing colours.
+STATUS_SYMBOLS = {"toteutunut": "✓", "osittain toteutunut": "◐", "ei toteutunut": "✗", "ei arvioitavissa": "?"}
+# Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; text on them is black
+# or white as given, each pair at least 4.5:1 (WCAG 2.1 AA).
+STATUS_COLOURS = {
+    "toteutunut": ("#009E73", "#000000"),
+    "osittain toteutunut": ("#E69F00", "#000000"),
+    "ei toteutunut": ("#D55E00", "#000000"),
+    "ei arvioitavissa": ("#BBBBBB", "#000000"),
+}
+
+
+def number(value: float | None, decimals: int = 1, *, empty: str = "–") -> str:
+    """``1 234,5``: no-break space between thousands, decimal comma, typographic minus; `empty` for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return empty
+    text = f"{abs(float(value)):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    negative = float(value) < 0 and text.strip("0,\u00a0") != ""
+    return (MINUS if negative else "") + text
+
+
+def euros(value: float | None, *, decimals: int = 0, compact: bool = True) -> str:
+    """``1 234 €``; with `compact`, a million or more as ``1,3 M€``."""
+    if value is None or pd.isna(value):
+        return "–"
+    if compact and abs(value) >= 1_000_000:
+        return f"{number(value / 1_000_000, 1)}{NBSP}M€"
+    return f"{number(value, decimals)}{NBSP}€"
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """``12,3 %`` (a space before the sign, as Finnish writes it)."""
+    return "–" if value is None or pd.isna(value) else f"{number(value, decimals)}{NBSP}%"
+
+
+def with_unit(value: float | None, unit: str, *, decimals: int | None = None) -> str:
+    """A value in its unit: euros and percentages as above, others ``12,5 kpl``; decimals chosen by size."""
+    if value is None or pd.isna(value):
+        return "–"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() or abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    if unit == "%":
+        return percent(value, decimals)
+    return f"{number(value, decimals)}{NBSP}{unit}"
+
+
+def date(value: dt.date | pd.Timestamp | None) -> str:
+    """``30.6.2023``."""
+    return format_date_fi(value)
+
+
+def period_label(period_end: dt.date, *, long: bool = False) -> str:
+    """``1–6/2023`` or ``Tilinpäätös 2023``; with `long`, ``Osavuosikatsaus 1–6/2023 (30.6.2023)``."""
+    if period_end.month == 6:
+        short = f"1–6/{period_end.year}"
+        return f"Osavuosikatsaus {short} ({date(period_end)})" if long else short
+    return f"Tilinpäätös {period_end.year} ({date(period_end)})" if long else f"Tilinpäätös {period_end.year}"
+
+
+def status_label(status: str | None) -> str:
+    """``✓ toteutunut`` — the symbol and the words of a status."""
+    if not status:
+        return "–"
+    return f"{STATUS_SYMBOLS.get(status, '')} {status}".strip()
+
+
+def count_phrase(n: int, total: int, noun: str) -> str:
+    """``Viidestä tavoitteesta kolme`` style counts for generated text: numbers 1–10 written out."""
+    words = ["nolla", "yksi", "kaksi", "kolme", "neljä", "viisi", "kuusi", "seitsemän", "kahdeksan", "yhdeksän",
+             "kymmenen"]
+    elatives = ["nollasta", "yhdestä", "kahdesta", "kolmesta", "neljästä", "viidestä", "kuudesta", "seitsemästä",
+                "kahdeksasta", "yhdeksästä", "kymmenestä"]
+    of = elatives[total] if total <= 10 else f"{total}:stä"
+    return f"{of} {noun} {words[n] if n <= 10 else n}"

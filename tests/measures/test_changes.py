@@ -1,0 +1,63 @@
+"""Changes against the previous period, a year earlier and the baseline; series breaks and half-year totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kpi.inputs.datasets import load_inputs
+from kpi.measures.changes import indicator_changes, previous_period_end, series, year_earlier
+from kpi.paths import DATA_RAW
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return load_inputs(DATA_RAW)
+
+
+class TestReferencePeriods:
+    @pytest.mark.parametrize(("period", "previous", "year_ago"), [
+        (dt.date(2023, 6, 30), dt.date(2022, 12, 31), dt.date(2022, 6, 30)),
+        (dt.date(2023, 12, 31), dt.date(2023, 6, 30), dt.date(2022, 12, 31))])
+    def test_previous_and_year_ago(self, period, previous, year_ago):
+        assert previous_period_end(period) == previous and year_earlier(period) == year_ago
+
+
+class TestIndicatorChanges:
+    def test_stock_changes_against_all_three(self, inputs):
+        c = indicator_changes(inputs.strategy, inputs["observations"], dt.date(2022, 12, 31)).set_index("indicator_id")
+        row = c.loc["lahiruoka_osuus"]
+        assert (row.value, row.previous, row.year_ago, row.baseline) == (24, 23, 21, 18)
+        assert (row.change_previous, row.change_year_ago, row.change_baseline) == (1, 3, 6)
+        assert row.pct_baseline == pytest.approx(100 * 6 / 18)
+
+    def test_flow_at_30_6_is_not_compared_with_a_whole_year(self, inputs):
+        c = indicator_changes(inputs.strategy, inputs["observations"], dt.date(2022, 6, 30)).set_index("indicator_id")
+        row = c.loc["uudet_yritykset_lkm"]
+        assert pd.isna(row.change_previous) and pd.isna(row.change_baseline)
+        assert row.change_year_ago == 17 - 14
+        assert "ei vertailukelpoinen" in row.note
+
+    def test_series_break_is_flagged_not_computed(self, inputs):
+        c = indicator_changes(inputs.strategy, inputs["observations"], dt.date(2023, 12, 31)).set_index("indicator_id")
+        row = c.loc["toimintakulut_per_asukas"]
+        assert pd.isna(row.change_year_ago) and pd.isna(row.change_baseline)
+        assert "sarjakatko (Sote-uudistus)" in row.note
+        assert row.change_previous == 6530 - 3187 or pd.isna(row.change_previous)  # flow: 1–6 vs 1–12
+
+    def test_no_value_no_change(self, inputs):
+        c = indicator_changes(inputs.strategy, inputs["observations"], dt.date(2022, 6, 30)).set_index("indicator_id")
+        assert pd.isna(c.loc["tyotyytyvaisyys", "value"]) and pd.isna(c.loc["tyotyytyvaisyys", "change_year_ago"])
+
+
+class TestSeries:
+    def test_series_with_targets_and_break(self, inputs):
+        s = series(inputs.strategy, inputs["observations"], "tuloveroprosentti")
+        assert len(s) == 7 and s.after_break.tolist() == [False] * 5 + [True, False]
+        assert s.target.iloc[-1] == 8.86 and pd.isna(s.target.iloc[0])
+
+    def test_band_target_middle(self, inputs):
+        s = series(inputs.strategy, inputs["observations"], "yritystontti_hinta")
+        assert s.target.iloc[1] == 4.0 and s.target_low.iloc[1] == 3.0 and s.target_high.iloc[1] == 5.0
