@@ -22,7 +22,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## create .venv if missing and install the locked dependencies and this project
 
-report: setup ## run the latest period on the embedded data and print where the output is
+report: setup ## run the latest period on the embedded data; ends with the path of outputs/index.html
 	$(BIN)/kpi run --latest
 
 validate: setup ## check the strategy and the latest period's data; prints every problem

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import types
 import sys
 
 import pytest
@@ -18,6 +19,7 @@ def processed(tmp_path, monkeypatch):
     out = tmp_path / "processed"
     monkeypatch.setattr(cli, "DATA_PROCESSED", out)
     monkeypatch.setattr(cli, "QUALITY_REPORTS_DIR", tmp_path / "laatu")
+    monkeypatch.setattr(cli, "OUTPUTS_DIR", tmp_path / "outputs")
     return out
 
 
@@ -28,16 +30,31 @@ def run(capsys, *args):
 
 
 class TestRun:
-    def test_latest_period_writes_processed_data_and_says_where(self, capsys, processed):
+    def test_latest_period_publishes_and_ends_with_the_index(self, capsys, processed, tmp_path):
         code, out, err = run(capsys, "run", "--latest")
         assert code == 0, err
         assert "31.12.2023 (tilinpäätös 2023): 57 indicators" in out
-        assert "written to" in out
+        assert out.rstrip().splitlines()[-1] == f"Index of all periods: {tmp_path / 'outputs' / 'index.html'}"
         assert {p.name for p in processed.iterdir()} >= {"observations.parquet", "goals.parquet", "inputs.json"}
+        assert (tmp_path / "outputs" / "2023-12-31" / "04_seuranta.html").exists()
 
-    def test_all_periods(self, capsys, processed):
-        code, out, _ = run(capsys, "run", "--all")
-        assert code == 0 and out.count("Ran ") == 6
+    def test_all_runs_every_period_with_params_in_order(self, capsys, processed, monkeypatch):
+        # the period loop only: each real run is tested in tests/run/test_runner.py
+        seen = []
+
+        def fake_run(period, **kwargs):
+            seen.append(period.isoformat())
+            if len(seen) == 6:
+                raise cli.UsageError("stop here")
+            coverage = {"indicators": 0, "values": 0, "example_values": 0, "no_data": 0, "milestones": 0,
+                        "milestones_valmis": 0, "milestones_käynnissä": 0, "milestones_ei aloitettu": 0}
+            return types.SimpleNamespace(period_end=period, label="", coverage=coverage, report_dir=processed,
+                                         index=processed)
+
+        monkeypatch.setattr(cli, "run_period", fake_run)
+        code, _, err = run(capsys, "run", "--all")
+        assert seen == ["2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30", "2023-12-31"]
+        assert code == 2 and "stop here" in err
 
     def test_overrides_are_checked(self, capsys, processed):
         code, _, err = run(capsys, "run", "--period", "2022-12-31", "--set", "report.nope=1")

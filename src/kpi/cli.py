@@ -10,9 +10,10 @@ from pathlib import Path
 from kpi.errors import KpiError, UsageError
 from kpi.inputs.readers import format_date_fi
 from kpi.inputs.suites import all_checks
-from kpi.paths import DATA_PROCESSED, DATA_RAW, PARAMS_DIR, QUALITY_REPORTS_DIR, display
+from kpi.paths import DATA_PROCESSED, DATA_RAW, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR, display
 from kpi.run.periods import latest_period, parse_period, periods_with_params
 from kpi.run.progress import Progress
+from kpi.run.publish import REPORTS
 from kpi.run.runner import PeriodResult, run_period, validate_period
 
 EXIT_CODES = """exit codes:
@@ -110,11 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 result = run_period(period, data_dir=args.data_dir, params_file=args.params,
                                     overrides=args.overrides, processed_dir=DATA_PROCESSED,
-                                    reports_dir=QUALITY_REPORTS_DIR, progress=progress)
+                                    reports_dir=QUALITY_REPORTS_DIR, outputs_dir=OUTPUTS_DIR, progress=progress)
                 print(f"Ran {_coverage_line(result)}")
-                print(f"Quality report: {display(result.quality_page)}")
-                print(f"Checked data written to {display(DATA_PROCESSED)}/ ({len(result.processed_files)} files). "
-                      "The HTML workbooks are not part of this version yet.")
+                print(f"Reports: {display(result.report_dir)}/ ({', '.join(f'{n}.html' for n in REPORTS)})")
+        if args.command == "run":
+            print(f"Index of all periods: {display(result.index)}")
         return 0
     except KpiError as exc:
         print(f"kpi: {exc}", file=sys.stderr)

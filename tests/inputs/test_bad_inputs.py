@@ -32,6 +32,7 @@ def test_broken_input_is_refused_and_loses_nothing(case, data_copy, tmp_path, mo
         path.write_bytes(content)
     monkeypatch.setattr(cli, "DATA_PROCESSED", processed)
     monkeypatch.setattr(cli, "QUALITY_REPORTS_DIR", outputs / "laatu")
+    monkeypatch.setattr(cli, "OUTPUTS_DIR", outputs)
 
     code = cli.main(["run", "--period", case["period"], "--data-dir", str(data_copy)])
     out, err = capsys.readouterr()

@@ -63,3 +63,25 @@ def write_processed(inputs: Inputs, out_dir: Path) -> list[Path]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out_dir / n for n in names]
+
+
+def open_inputs(data_dir: Path, processed_dir: Path) -> Inputs:
+    """The inputs for a workbook: the processed parquet when it was made from exactly these files, else the raw files.
+
+    A run writes ``data/processed`` after the quality gate; a notebook opened on its own (JupyterLab, plain
+    papermill) may find it missing or made from other files, and then reads ``data_dir`` itself.
+    """
+    from kpi.inputs.datasets import TABLES, load_inputs, sha256
+    from kpi.inputs.strategy import load_strategy
+    from kpi.paths import STRATEGY_FILE_NAME
+
+    data_dir, processed_dir = Path(data_dir), Path(processed_dir)
+    manifest = processed_dir / "inputs.json"
+    if manifest.exists():
+        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
+        current = {f: sha256(data_dir / f) for f in recorded if (data_dir / f).exists()}
+        expected = {STRATEGY_FILE_NAME, *(spec.file_name for spec in TABLES.values())}
+        if set(recorded) == expected and current == recorded:
+            tables = {name: pd.read_parquet(processed_dir / f"{name}.parquet") for name in TABLES}
+            return Inputs(data_dir, load_strategy(data_dir / STRATEGY_FILE_NAME), tables, recorded)
+    return load_inputs(data_dir)

@@ -86,3 +86,17 @@ def count_phrase(n: int, total: int, noun: str) -> str:
                 "kahdeksasta", "yhdeksästä", "kymmenestä"]
     of = elatives[total] if total <= 10 else f"{total}:stä"
     return f"{of} {noun} {words[n] if n <= 10 else n}"
+
+
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|"
+
+
+def escape_markdown(value: object) -> str:
+    """Text from an input file made safe for a Markdown cell: HTML escaped, Markdown's own characters backslashed.
+
+    A commentary or a name containing ``<script>`` then shows as text and runs nothing.
+    """
+    import html
+
+    text = html.escape(str(value), quote=False)
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in text)

@@ -31,6 +31,10 @@ class Progress:
             total = time.perf_counter() - self.started
             print(f"[{_seconds(total):>7}] {text}", file=self.stream, flush=True)
 
+    def note(self, text: str) -> None:
+        """One line about work that runs beside other work (a notebook finishing in parallel, say)."""
+        self._say(text)
+
     @contextmanager
     def step(self, text: str) -> Iterator[None]:
         """Time a step; announce it at the start and report its duration at the end (or that it failed)."""
@@ -44,6 +48,11 @@ class Progress:
         elapsed = time.perf_counter() - begin
         self.timings.append((text, elapsed))
         self._say(f"{text}: done ({_seconds(elapsed)})")
+
+    def timed(self, text: str, seconds: float) -> None:
+        """Record a step that was timed elsewhere (in a worker thread) and say it."""
+        self.timings.append((text, seconds))
+        self._say(f"{text}: done ({_seconds(seconds)})")
 
 
 def _seconds(value: float) -> str:

@@ -1,0 +1,102 @@
+"""Finnish sentences generated from the computed frames ("Viidestä tavoitteesta kolme toteutui …")."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi.present.fi import count_phrase
+
+_VERBS = {"toteutunut": ("toteutui", "toteutui"), "osittain toteutunut": ("toteutui osittain", "toteutui osittain"),
+          "ei toteutunut": ("ei toteutunut", "ei toteutunut"), "ei arvioitavissa": ("ei ole arvioitavissa",
+                                                                                  "ei ole arvioitavissa")}
+_NUMBERS = ["nolla", "yksi", "kaksi", "kolme", "neljä", "viisi", "kuusi", "seitsemän", "kahdeksan", "yhdeksän",
+            "kymmenen"]
+
+
+def goals_summary_fi(statuses: pd.Series, *, noun_elative: str = "tavoitteesta") -> str:
+    """A sentence counting goals (or measures) by status, e.g. "Viidestä tavoitteesta kolme toteutui, …"."""
+    total = len(statuses)
+    counts = statuses.value_counts()
+    parts = []
+    for status, (verb, _) in _VERBS.items():
+        n = int(counts.get(status, 0))
+        if n:
+            parts.append(f"{_NUMBERS[n] if n <= 10 else n} {verb}")
+    if not parts:
+        return f"Ei {noun_elative.removesuffix('sta')}ja."
+    first = count_phrase(int(counts.get(next(s for s in _VERBS if counts.get(s, 0)), 0)), total, noun_elative)
+    head = first.rsplit(" ", 1)[0]  # "viidestä tavoitteesta"
+    body = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " ja " + parts[-1]
+    return f"{head[0].upper()}{head[1:]} {body}."
+
+
+def goal_chart_alt(goals: pd.DataFrame, names: dict[str, str]) -> str:
+    """Alt text of the goal-status chart: the counts, and the weakest goal."""
+    counts = goals.status.value_counts()
+    parts = [f"{int(counts[s])} {s}" for s in _VERBS if counts.get(s, 0)]
+    weakest = goals.sort_values("score", na_position="first").iloc[0]
+    return (f"Pylväskaavio {len(goals)} tavoitteen tilasta: " + ", ".join(parts)
+            + f". Heikoin: {weakest.goal_id} {names.get(weakest.goal_id, '')} ({weakest.status}).")
+
+
+def trend_alt(indicator, points: pd.DataFrame) -> str:
+    """Alt text of a trend chart: how the value moved from the first to the last point, and against the target."""
+    from kpi.present import fi
+
+    have = points.dropna(subset=["value"])
+    if have.empty:
+        return f"{indicator.name}: ei arvoja."
+    first, last = have.iloc[0], have.iloc[-1]
+    move = "nousi" if last.value > first.value else "laski" if last.value < first.value else "pysyi ennallaan"
+    text = (f"{indicator.name} {move}: {fi.with_unit(first.value, indicator.unit)} ({fi.date(first.period_end)}) → "
+            f"{fi.with_unit(last.value, indicator.unit)} ({fi.date(last.period_end)}).")
+    if pd.notna(last.target_low):
+        inside = last.target_low <= last.value <= last.target_high
+        text += f" Viimeisin arvo on tavoitevälin {'sisällä' if inside else 'ulkopuolella'}."
+    elif pd.notna(last.target):
+        better = last.value >= last.target if indicator.direction == "higher_better" else last.value <= last.target
+        text += (f" Vuoden tavoite {fi.with_unit(last.target, indicator.unit)} "
+                 f"{'saavutettiin' if better else 'jäi saavuttamatta'}"
+                 + (" (30.6. arvo on puolen vuoden kertymä)" if indicator.kind == "flow" and last.period_end.month == 6 else "")
+                 + ".")
+    if points.after_break.any():
+        text += " Sarjassa on sarjakatko, jonka yli arvot eivät ole vertailukelpoisia."
+    if points.is_example.any():
+        text += " Osa arvoista on esimerkkiarvoja."
+    return text
+
+
+def budget_sentence(totals: pd.DataFrame, period_end) -> str:
+    """The period's operating costs and income against the budget, in one or two sentences."""
+    from kpi.present import fi
+
+    costs, budget = totals.costs_actual.sum(), totals.costs_budget.sum()
+    income = totals.income_actual.sum()
+    expected = 50 if period_end.month == 6 else 100
+    text = (f"Toimintakuluja kertyi {fi.date(period_end)} mennessä {fi.euros(costs)} eli "
+            f"{fi.percent(costs / budget * 100)} talousarviosta (odotettu {expected} %); toimintatuottoja "
+            f"{fi.euros(income)}.")
+    if period_end.month == 6 and totals.costs_forecast.notna().any():
+        forecast = totals.costs_forecast.sum()
+        text += (f" Vuoden lopun ennuste on {fi.euros(forecast)}, "
+                 f"{fi.euros(abs(forecast - budget))} {'yli' if forecast > budget else 'alle'} talousarvion.")
+    return text
+
+
+def budget_alt(totals: pd.DataFrame, names: dict[str, str], period_end) -> str:
+    """Alt text of the budget chart: the sentence plus the area furthest ahead of its budget."""
+    share = totals.costs_actual / totals.costs_budget
+    top = totals.loc[share.idxmax()]
+    from kpi.present import fi
+
+    return (budget_sentence(totals, period_end) + f" Suurin toteumaprosentti: {names.get(top.responsible_area, '')} "
+            f"{fi.percent(share.max() * 100)}.")
+
+
+def adjustment_alt(progress: dict) -> str:
+    """Alt text of the adjustment chart."""
+    from kpi.present import fi
+
+    t = progress["totals"]
+    return (f"Sopeuttamisohjelman säästöjä on kertynyt {fi.euros(t['realised_eur'])}; tasaisen polun mukaan "
+            f"pitäisi olla {fi.euros(t['expected_eur'])}.")

@@ -1,0 +1,250 @@
+"""Executing the workbooks with papermill, exporting offline HTML with nbconvert, and publishing a period atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from kpi.errors import NotebookError
+from kpi.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display
+from kpi.present.fi import period_label
+
+#: The workbooks of a period, in reading order, with the Finnish title of each report.
+REPORTS = {
+    "00_tietojen_laatu": "Tietojen laatu",
+    "01_hyvinvointi": "Hyvinvointi",
+    "02_elinvoima": "Elinvoima",
+    "03_identiteetti": "Identiteetti",
+    "04_seuranta": "Seuranta",
+}
+TEMPLATES = Path(__file__).resolve().parents[1] / "present" / "templates"
+FAILED_DIR_NAME = "epaonnistuneet"
+PREVIOUS_DIR_NAME = "edelliset"
+PACKAGES = ("kpi", "pandas", "numpy", "great-expectations", "papermill", "nbconvert", "nbclient", "ipykernel",
+            "matplotlib", "seaborn", "pyarrow", "openpyxl", "pyyaml")
+
+
+@dataclass(frozen=True)
+class ExecutedNotebook:
+    name: str
+    path: Path
+    seconds: float
+
+
+def notebook_parameters(notebook: Path, params: dict[str, Any], data_dir: Path) -> dict[str, Any]:
+    """The parameters a workbook declares, taken from the merged run parameters (dates as text, paths absolute)."""
+    import papermill
+
+    declared = set(papermill.inspect_notebook(str(notebook)))
+    values = {**json.loads(json.dumps(params, default=str)), "data_dir": str(Path(data_dir).resolve())}
+    return {k: v for k, v in values.items() if k in declared}
+
+
+def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, failed_dir: Path,
+                      on_done: Callable[[ExecutedNotebook], None] | None = None,
+                      names: list[str] | None = None) -> list[ExecutedNotebook]:
+    """Run the workbooks of a period with papermill, in parallel on the machine's cores.
+
+    Parameters
+    ----------
+    params : dict
+        The merged run parameters.
+    data_dir : Path
+        The input folder the workbooks read.
+    workdir : Path
+        Where the executed notebooks are written.
+    failed_dir : Path
+        Where a failing notebook is kept for the analyst to open.
+    on_done : callable, optional
+        Called with each finished notebook (progress lines).
+    names : list of str, optional
+        Which workbooks (default: all of :data:`REPORTS`).
+
+    Raises
+    ------
+    NotebookError
+        Naming the notebook, the cell and the exception, and where the executed notebook is kept.
+    """
+    import papermill
+
+    names = names or list(REPORTS)
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    def run(name: str) -> ExecutedNotebook:
+        source = NOTEBOOKS_DIR / f"{name}.ipynb"
+        target = workdir / f"{name}.ipynb"
+        begin = time.perf_counter()
+        try:
+            papermill.execute_notebook(str(source), str(target), parameters=notebook_parameters(source, params, data_dir),
+                                       cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                                       kernel_name="python3",
+                                       # the kernel's own warnings (TCP on loopback) would otherwise fill the log
+                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        except papermill.PapermillExecutionError as exc:
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / f"{name}.ipynb"
+            shutil.copyfile(target, kept)
+            raise NotebookError(f"notebook {name}.ipynb failed in cell {exc.exec_count or exc.cell_index} "
+                                f"({exc.ename}: {exc.evalue}); the executed notebook is kept at {display(kept)}; "
+                                "nothing was published") from None
+        done = ExecutedNotebook(name, target, time.perf_counter() - begin)
+        if on_done:
+            on_done(done)
+        return done
+
+    workers = max(1, min(len(names), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run, n) for n in names]
+        results, first_error = [], None
+        for future in futures:
+            try:
+                results.append(future.result())
+            except NotebookError as exc:
+                first_error = first_error or exc
+    if first_error:
+        raise first_error
+    return results
+
+
+def export_html(executed: Path, *, title: str) -> str:
+    """An executed notebook as one self-contained HTML page: no code cells, no prompts, nothing from the network."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="kpi_offline", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.language_code = "fi"
+    nb = nbformat.read(str(executed), as_version=4)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def decorate(page: str, *, nav: str, footer: str) -> str:
+    """Put the navigation at the top of the page's body and the provenance footer at its end."""
+    at = page.index(">", page.index("<body")) + 1
+    page = page[:at] + nav + page[at:]
+    end = page.rindex("</body>")
+    return page[:end] + footer + page[end:]
+
+
+def navigation(period_end: dt.date, name: str, periods: list[dt.date]) -> str:
+    """Links to the index, the other reports of the period, and the same report of the neighbouring periods."""
+    links = ['<li><a href="../index.html">Kaikki kaudet (etusivu)</a></li>']
+    for other, title in REPORTS.items():
+        current = ' aria-current="page"' if other == name else ""
+        links.append(f'<li><a href="{other}.html"{current}>{html.escape(title)}</a></li>')
+    k = periods.index(period_end) if period_end in periods else -1
+    if k > 0:
+        p = periods[k - 1]
+        links.append(f'<li><a href="../{p.isoformat()}/{name}.html">← {REPORTS[name]}: edellinen kausi '
+                     f'{html.escape(period_label(p))}</a></li>')
+    if 0 <= k < len(periods) - 1:
+        p = periods[k + 1]
+        links.append(f'<li><a href="../{p.isoformat()}/{name}.html">{REPORTS[name]}: seuraava kausi '
+                     f'{html.escape(period_label(p))} →</a></li>')
+    return f'<nav class="kpi-nav" aria-label="Raportit"><ul>{"".join(links)}</ul></nav>'
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape a report (and of Python)."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit() -> str | None:
+    """The project's commit, with "-dirty" when the working tree has changes; None outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def footer(manifest: dict[str, Any]) -> str:
+    """The provenance line on every page: when, from which files, with which parameters and software."""
+    made = dt.datetime.fromisoformat(manifest["finished"])
+    files = ", ".join(f"{name} ({digest[:8]})" for name, digest in manifest["input_files"].items())
+    status = manifest["params"]["status"]
+    text = (f"Tehty {made:%d.%m.%Y klo %H.%M} ({display(Path(manifest['data_dir']))}). Syötetiedostot ja "
+            f"tarkisteet: {files}. Parametrit: params/default.yaml ← params/{manifest['period_end']}.yaml"
+            f"{' ← ' + ', '.join(manifest['overrides']) if manifest['overrides'] else ''}; osittaisen toteuman "
+            f"raja {status['tolerance_pct']} %. Ohjelmisto: kpi {manifest['versions'].get('kpi')}, "
+            f"commit {manifest.get('commit') or 'ei tiedossa'}. Täydet tiedot: manifest.json.")
+    return f'<footer class="kpi-footer"><p>{html.escape(text)}</p></footer>'
+
+
+def publish(staging: Path, target: Path, previous_dir: Path) -> None:
+    """Swap a finished staging folder in as `target`, keeping the version it replaces under `previous_dir`.
+
+    Both moves are renames within one file system, so a reader sees either the old or the new folder whole.
+    """
+    previous_dir.mkdir(parents=True, exist_ok=True)
+    kept = previous_dir / target.name
+    if target.exists():
+        if kept.exists():
+            shutil.rmtree(kept)
+        os.replace(target, kept)
+    os.replace(staging, target)
+
+
+def make_staging(outputs_dir: Path, period_end: dt.date) -> Path:
+    """A fresh hidden folder beside the published ones, on the same file system so the swap is a rename."""
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".staging-{period_end.isoformat()}-", dir=outputs_dir))
+
+
+def write_index(outputs_dir: Path) -> Path:
+    """Regenerate ``outputs/index.html``: every published period with its reports, goal statuses and run time."""
+    rows = []
+    for manifest_path in sorted(outputs_dir.glob("20??-??-??/manifest.json")):
+        m = json.loads(manifest_path.read_text(encoding="utf-8"))
+        p = dt.date.fromisoformat(m["period_end"])
+        goals = m.get("goal_statuses", {})
+        summary = ", ".join(f"{html.escape(s)}: {n}" for s, n in goals.items() if n)
+        links = " · ".join(f'<a href="{p.isoformat()}/{name}.html">{html.escape(title)}</a>'
+                           for name, title in REPORTS.items())
+        made = dt.datetime.fromisoformat(m["finished"])
+        rows.append(f"<tr><th scope=\"row\">{html.escape(period_label(p, long=True))}</th><td>{links}</td>"
+                    f"<td>{summary}</td><td>{'kyllä' if m.get('example_values') else 'ei'}</td>"
+                    f"<td>{made:%d.%m.%Y klo %H.%M}</td></tr>")
+    body = ("<table><caption>Julkaistut kaudet</caption><thead><tr><th scope=\"col\">Kausi</th>"
+            "<th scope=\"col\">Raportit</th><th scope=\"col\">Tavoitteiden tila (tietojen perusteella)</th>"
+            "<th scope=\"col\">Esimerkkiarvoja</th><th scope=\"col\">Tehty</th></tr></thead>"
+            f"<tbody>{''.join(reversed(rows))}</tbody></table>" if rows else "<p>Ei julkaistuja kausia.</p>")
+    page = f"""<!DOCTYPE html>
+<html lang="fi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kemijärven toimenpideohjelman seuranta</title>
+<style>body{{font-family:system-ui,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1a1a1a}}
+main{{max-width:72rem;margin:auto}} .scroll{{overflow-x:auto}} table{{border-collapse:collapse}}
+th,td{{border:1px solid #767676;padding:.4rem .6rem;text-align:left;vertical-align:top}} thead th{{background:#f0f0f0}}
+a{{color:#0b57a4}}</style></head>
+<body><main><h1>Kemijärven toimenpideohjelman 2021–2023 seuranta</h1>
+<p>Tarkastuslautakunnan seurantaraportit kausittain. Kunkin kauden raportit: tietojen laatu, pilarit Hyvinvointi,
+Elinvoima ja Identiteetti sekä koottu seuranta. Päivitetty {dt.datetime.now():%d.%m.%Y klo %H.%M}.</p>
+<div class="scroll" role="region" aria-label="Julkaistut kaudet" tabindex="0">{body}</div></main></body></html>
+"""
+    path = outputs_dir / "index.html"
+    fd, tmp = tempfile.mkstemp(prefix=".index.", dir=outputs_dir)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    os.replace(tmp, path)
+    return path

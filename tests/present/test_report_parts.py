@@ -1,0 +1,160 @@
+"""The report parts the workbooks call: tables, sentences, alt texts, charts and findings, on the embedded data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kpi.inputs.datasets import load_inputs
+from kpi.inputs.processed import open_inputs, write_processed
+from kpi.inputs.quality import period_coverage
+from kpi.measures import adjustment, finance
+from kpi.measures import changes as ch
+from kpi.measures import status as st
+from kpi.measures.assessment import three_way
+from kpi.measures.findings import CATEGORIES, evaluation_findings
+from kpi.paths import DATA_RAW
+from kpi.present import charts, fi, tables, text
+
+PERIODS = [dt.date(2022, 6, 30), dt.date(2023, 12, 31)]
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return load_inputs(DATA_RAW)
+
+
+@pytest.fixture(scope="module", params=PERIODS, ids=[p.isoformat() for p in PERIODS])
+def period_frames(request, inputs):
+    period = request.param
+    s = inputs.strategy
+    rules = st.StatusRules()
+    ind = st.indicator_statuses(s, inputs["observations"], period, rules=rules)
+    ms = st.milestone_statuses(s, inputs["milestones"], period, rules=rules)
+    measures = st.measure_statuses(s, ind, ms, rules=rules)
+    goals = st.goal_statuses(s, measures, rules=rules)
+    return {"period": period, "ind": ind, "ms": ms, "measures": measures, "goals": goals,
+            "changes": ch.indicator_changes(s, inputs["observations"], period),
+            "assessment": three_way(s, inputs["assessments"], goals, period),
+            "follow_up": finance.budget_follow_up(inputs["budget"], period)}
+
+
+class TestTables:
+    def test_goal_and_indicator_tables(self, inputs, period_frames):
+        f = period_frames
+        goals = tables.goals_table(inputs.strategy, f["goals"], f["assessment"])
+        assert len(goals) == 15 and goals["Tietoihin perustuva arvio"].str.match(r"^[✓◐✗?] ").all()
+        t = tables.indicator_table(inputs.strategy, "H2", f["ind"], f["changes"], inputs["observations"], f["period"])
+        assert len(t) == 8 and set(t.Tieto) <= {"esimerkkiarvo", "todellinen", "ei arvoa"}
+        assert t[t.Indikaattori == "Yritystonttien keskimääräinen myyntihinta"].Tavoite.iloc[0].startswith("3")
+
+    def test_milestones_budget_programmes_key_figures(self, inputs, period_frames):
+        f = period_frames
+        assert len(tables.milestones_table(inputs.strategy, None, f["ms"])) == 6
+        assert len(tables.milestones_table(inputs.strategy, "I3", f["ms"])) == 1
+        names = {a.id: a.name for a in inputs.strategy.responsible_areas}
+        totals = finance.area_totals(f["follow_up"])
+        midyear = f["period"].month == 6
+        b = tables.budget_table(totals, names, forecast=midyear)
+        assert ("Toimintakulut, ennuste 31.12." in b.columns) == midyear
+        tables.budget_flags_table(f["follow_up"], names)
+        p = tables.programmes_table(inputs.strategy, inputs["programmes"], f["period"])
+        assert len(p) == 8
+        k = tables.key_figures_table(finance.key_figures(inputs["budget"], inputs["observations"], inputs["population"],
+                                                         f["period"]))
+        assert "Toimintakate" in set(k.Tunnusluku)
+        area = tables.area_status_table(inputs.strategy, f["measures"])
+        assert area.iloc[:, 1:].to_numpy().sum() == 44
+
+    def test_adjustment_tables_and_sentence(self, inputs, period_frames):
+        progress = adjustment.adjustment_progress(inputs["adjustment"], period_frames["period"],
+                                                  **adjustment.programme_targets(inputs.strategy))
+        by_year, by_action = tables.adjustment_tables(progress)
+        assert len(by_action) >= 4 and len(by_year) >= 2
+        sentence = tables.adjustment_sentence(progress)
+        assert sentence.startswith("Sopeuttamisohjelman säästöjä on kertynyt") and "jäljessä" in sentence
+        assert "Sopeuttamisohjelman säästöjä" in text.adjustment_alt(progress)
+        charts.adjustment_chart(progress["by_year"], target_eur=5e6, years=(2021, 2022, 2023))
+
+    def test_header(self):
+        h = tables.header_lines(title="T", period_end=dt.date(2023, 6, 30), example_values=3, values=50)
+        assert "Osavuosikatsaus 1–6/2023" in h and "kyllä, 3/50" in h
+        assert "**Sisältää esimerkkiarvoja:** ei" in tables.header_lines(title="T", period_end=dt.date(2023, 6, 30),
+                                                                           example_values=0, values=50)
+
+
+class TestSentencesAndCharts:
+    def test_goal_summary_and_alt(self, inputs, period_frames):
+        goals = period_frames["goals"]
+        summary = text.goals_summary_fi(goals.status)
+        assert summary.startswith("15:stä tavoitteesta") and summary.endswith(".")
+        names = {g.id: g.name for g in inputs.strategy.goals}
+        alt = text.goal_chart_alt(goals, names)
+        assert alt.startswith("Pylväskaavio 15 tavoitteen tilasta") and "Heikoin:" in alt
+        html = charts.figure_html(charts.goal_status_chart(goals, names), alt=alt, caption="Tila",
+                                  data=pd.DataFrame({"a": [1]}))
+        assert html.startswith('<figure class="kpi-figure"><img src="data:image/png;base64,')
+        assert "<details><summary>Kaavion luvut taulukkona</summary>" in html
+
+    @pytest.mark.parametrize(("indicator_id", "words"), [
+        ("lahiruoka_osuus", ["Lähiruoan osuus ruokapalveluiden tuotannosta nousi", "jäi saavuttamatta"]),
+        ("tuloveroprosentti", ["laski", "sarjakatko"]),
+        ("yritystontti_hinta", ["tavoitevälin sisällä"]),
+        ("osallistuva_budjetointi_ehdotukset", ["laski"])])
+    def test_trend_alt_states_the_finding(self, inputs, indicator_id, words):
+        indicator = inputs.strategy.indicator(indicator_id)
+        points = ch.series(inputs.strategy, inputs["observations"], indicator_id)
+        alt = text.trend_alt(indicator, points)
+        for word in words:
+            assert word in alt
+        charts.figure_html(charts.trend_chart(points, title=indicator.name, unit=indicator.unit,
+                                              flow=indicator.kind == "flow"), alt=alt, caption="x",
+                           data=tables.series_table(points, indicator.unit))
+
+    def test_budget_sentence_chart_and_alt(self, inputs, period_frames):
+        names = {a.id: a.name for a in inputs.strategy.responsible_areas}
+        totals = finance.area_totals(period_frames["follow_up"])
+        sentence = text.budget_sentence(totals, period_frames["period"])
+        assert sentence.startswith("Toimintakuluja kertyi")
+        assert ("ennuste" in sentence) == (period_frames["period"].month == 6)
+        assert "Suurin toteumaprosentti" in text.budget_alt(totals, names, period_frames["period"])
+        charts.budget_chart(totals, names, forecast=period_frames["period"].month == 6)
+
+    def test_markdown_escaping(self):
+        assert fi.escape_markdown("<script>alert(1)</script> *x*") == "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\*"
+
+
+class TestFindings:
+    def test_every_category_from_the_embedded_data(self, inputs, period_frames):
+        f = period_frames
+        findings = evaluation_findings(assessment=f["assessment"], measures=f["measures"],
+                                       measure_names={m.id: m.name for m in inputs.strategy.measures},
+                                       follow_up=f["follow_up"], area_names={}, coverage=period_coverage(inputs, f["period"]),
+                                       period_end=f["period"])
+        assert set(findings.category) <= set(CATEGORIES) and (findings.text.str.len() > 20).all()
+        assert "Tietojen laatu" in set(findings.category)
+        if f["period"].month == 12:
+            assert "Arviot poikkeavat tiedoista" in set(findings.category)
+
+    def test_overruns_are_sentences(self):
+        follow = pd.DataFrame({"responsible_area": ["sote"], "account_group": ["Palvelujen ostot"], "flag": ["ylitys"],
+                               "realisation_pct": [56.25], "expected_pct": [50.0]})
+        findings = evaluation_findings(assessment=pd.DataFrame(columns=["goal_id", "goal", "data", "disagree", "sentence"]),
+                                       measures=pd.DataFrame(columns=["measure_id", "status", "reason"]),
+                                       measure_names={}, follow_up=follow, area_names={"sote": "Sote"},
+                                       coverage={}, period_end=dt.date(2022, 6, 30))
+        assert findings.text.iloc[0].startswith("Sote, palvelujen ostot: toteuma 56,2")
+
+
+class TestOpenInputs:
+    def test_processed_data_is_used_only_when_made_from_the_same_files(self, inputs, tmp_path, data_copy):
+        processed = tmp_path / "processed"
+        write_processed(load_inputs(data_copy), processed)
+        same = open_inputs(data_copy, processed)
+        assert same.file_hashes == inputs.file_hashes and len(same["observations"]) == len(inputs["observations"])
+        (processed / "observations.parquet").write_bytes(b"broken")  # proves the parquet path is not taken below
+        (data_copy / "arviot.csv").write_bytes((data_copy / "arviot.csv").read_bytes() + b"\r\n")
+        changed = open_inputs(data_copy, processed)
+        assert len(changed["observations"]) == len(inputs["observations"])
