@@ -24,8 +24,7 @@ def goals_summary_fi(statuses: pd.Series, *, noun_elative: str = "tavoitteesta")
             parts.append(f"{_NUMBERS[n] if n <= 10 else n} {verb}")
     if not parts:
         return f"Ei {noun_elative.removesuffix('sta')}ja."
-    first = count_phrase(int(counts.get(next(s for s in _VERBS if counts.get(s, 0)), 0)), total, noun_elative)
-    head = first.rsplit(" ", 1)[0]  # "viidestä tavoitteesta"
+    head = count_phrase(0, total, noun_elative).rsplit(" ", 1)[0]  # "viidestä tavoitteesta"
     body = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " ja " + parts[-1]
     return f"{head[0].upper()}{head[1:]} {body}."
 
