@@ -136,5 +136,14 @@ def load_inputs(data_dir: Path) -> Inputs:
     data_dir = Path(data_dir)
     strategy = load_strategy(data_dir / STRATEGY_FILE_NAME)
     tables = {name: read_table(data_dir / spec.file_name, spec) for name, spec in TABLES.items()}
-    files = [STRATEGY_FILE_NAME, *(spec.file_name for spec in TABLES.values())]
-    return Inputs(data_dir, strategy, tables, {f: sha256(data_dir / f) for f in files})
+    return Inputs(data_dir, strategy, tables, input_hashes(data_dir))
+
+
+def input_files() -> list[str]:
+    """The names of every input file of a data folder: the strategy, then the tables."""
+    return [STRATEGY_FILE_NAME, *(spec.file_name for spec in TABLES.values())]
+
+
+def input_hashes(data_dir: Path) -> dict[str, str]:
+    """The sha256 of every input file of `data_dir` (all must exist), by file name."""
+    return {f: sha256(Path(data_dir) / f) for f in input_files()}

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from kpi.errors import DataError, InputFileError, ParameterError, StrategyError
-from kpi.inputs.datasets import TABLES, Inputs, sha256
+from kpi.inputs.datasets import TABLES, Inputs, input_hashes
 from kpi.inputs.readers import CELLS_DETAIL, EXTRA_CELLS, REASONS_FI, format_date_fi, SOURCE_ROW, RawTable, explain_cell, read_raw, type_table
 from kpi.inputs.strategy import Strategy, load_strategy
 from kpi.inputs.suites import ACCOUNT_GROUPS, Check, all_check_ids, coverage_checks, raw_checks, strategy_checks, table_checks
@@ -441,8 +441,7 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
         for frame_name, frame in frames.items():
             checks = [c for c in later if c.frame == frame_name]
             result.findings += validator.validate(frame_name, frame, checks, severity)
-        files = [STRATEGY_FILE_NAME, *(spec.file_name for spec in TABLES.values())]
-        result.inputs = Inputs(data_dir, strategy, typed, {f: sha256(data_dir / f) for f in files})
+        result.inputs = Inputs(data_dir, strategy, typed, input_hashes(data_dir))
     result.seconds["validate"] = time.perf_counter() - begin
     return result
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi.inputs.datasets import Inputs
+from kpi.inputs.datasets import TABLES, Inputs, input_files, input_hashes, load_inputs
 from kpi.inputs.readers import SOURCE_ROW
+from kpi.inputs.strategy import load_strategy
+from kpi.paths import STRATEGY_FILE_NAME
 
 
 def processed_frames(inputs: Inputs) -> dict[str, pd.DataFrame]:
@@ -71,17 +73,12 @@ def open_inputs(data_dir: Path, processed_dir: Path) -> Inputs:
     A run writes ``data/processed`` after the quality gate; a notebook opened on its own (JupyterLab, plain
     papermill) may find it missing or made from other files, and then reads ``data_dir`` itself.
     """
-    from kpi.inputs.datasets import TABLES, load_inputs, sha256
-    from kpi.inputs.strategy import load_strategy
-    from kpi.paths import STRATEGY_FILE_NAME
-
     data_dir, processed_dir = Path(data_dir), Path(processed_dir)
     manifest = processed_dir / "inputs.json"
     if manifest.exists():
         recorded = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
-        current = {f: sha256(data_dir / f) for f in recorded if (data_dir / f).exists()}
-        expected = {STRATEGY_FILE_NAME, *(spec.file_name for spec in TABLES.values())}
-        if set(recorded) == expected and current == recorded:
+        if set(recorded) == set(input_files()) and all((data_dir / f).exists() for f in recorded) \
+                and input_hashes(data_dir) == recorded:
             tables = {name: pd.read_parquet(processed_dir / f"{name}.parquet") for name in TABLES}
             return Inputs(data_dir, load_strategy(data_dir / STRATEGY_FILE_NAME), tables, recorded)
     return load_inputs(data_dir)

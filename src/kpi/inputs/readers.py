@@ -305,25 +305,6 @@ def explain_cell(raw: Any, column_type: ColumnType, decimal: Literal[",", "."]) 
     return ""
 
 
-def type_table(raw: RawTable) -> pd.DataFrame:
-    """Turn a :class:`RawTable` into a typed frame.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One column per spec column (by ``field``), typed: ``str`` → string, ``float`` → float64,
-        ``int`` → Int64, ``date`` → datetime64, ``bool`` → bool; plus ``source_row``, the row number in
-        the file as Excel shows it (header = 1).
-
-    Raises
-    ------
-    InputFileError
-        Naming the file and every problem: missing columns, rows with more cells than the header, and per
-        column the rows whose cells are empty or not of the expected type (up to five examples each).
-    """
-    return _typed_frame(raw)
-
-
 def read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     """Read and type one input file: :func:`read_raw` then :func:`type_table` (same errors)."""
     return type_table(read_raw(path, spec))
@@ -404,7 +385,22 @@ def _xlsx_records(path: Path, spec: TableSpec) -> tuple[list[str], list[tuple[in
     return header, [(n, r[:len(header)]) for n, r in nonempty[1:]]
 
 
-def _typed_frame(raw: RawTable) -> pd.DataFrame:
+def type_table(raw: RawTable) -> pd.DataFrame:
+    """Turn a :class:`RawTable` into a typed frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per spec column (by ``field``), typed: ``str`` → string, ``float`` → float64,
+        ``int`` → Int64, ``date`` → datetime64, ``bool`` → bool; plus ``source_row``, the row number in
+        the file as Excel shows it (header = 1).
+
+    Raises
+    ------
+    InputFileError
+        Naming the file and every problem: missing columns, rows with more cells than the header, and per
+        column the rows whose cells are empty or not of the expected type (up to five examples each).
+    """
     path, spec, frame, decimal = raw.path, raw.spec, raw.frame, raw.decimal
     problems: list[str] = []
     dupes = sorted({h for h in raw.header if raw.header.count(h) > 1})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi.present import fi
 from kpi.present.fi import count_phrase
 
 _VERBS = {"toteutunut": ("toteutui", "toteutui"), "osittain toteutunut": ("toteutui osittain", "toteutui osittain"),
@@ -40,8 +41,6 @@ def goal_chart_alt(goals: pd.DataFrame, names: dict[str, str]) -> str:
 
 def trend_alt(indicator, points: pd.DataFrame) -> str:
     """Alt text of a trend chart: how the value moved from the first to the last point, and against the target."""
-    from kpi.present import fi
-
     have = points.dropna(subset=["value"])
     if have.empty:
         return f"{indicator.name}: ei arvoja."
@@ -67,8 +66,6 @@ def trend_alt(indicator, points: pd.DataFrame) -> str:
 
 def budget_sentence(totals: pd.DataFrame, period_end) -> str:
     """The period's operating costs and income against the budget, in one or two sentences."""
-    from kpi.present import fi
-
     costs, budget = totals.costs_actual.sum(), totals.costs_budget.sum()
     income = totals.income_actual.sum()
     expected = 50 if period_end.month == 6 else 100
@@ -86,16 +83,12 @@ def budget_alt(totals: pd.DataFrame, names: dict[str, str], period_end) -> str:
     """Alt text of the budget chart: the sentence plus the area furthest ahead of its budget."""
     share = totals.costs_actual / totals.costs_budget
     top = totals.loc[share.idxmax()]
-    from kpi.present import fi
-
     return (budget_sentence(totals, period_end) + f" Suurin toteumaprosentti: {names.get(top.responsible_area, '')} "
             f"{fi.percent(share.max() * 100)}.")
 
 
 def adjustment_alt(progress: dict) -> str:
     """Alt text of the adjustment chart."""
-    from kpi.present import fi
-
     t = progress["totals"]
     return (f"Sopeuttamisohjelman säästöjä on kertynyt {fi.euros(t['realised_eur'])}; tasaisen polun mukaan "
             f"pitäisi olla {fi.euros(t['expected_eur'])}.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpi.inputs.gate import DataQualityError, GateResult, run_gate
+from kpi.inputs.gate import DataQualityError, GateResult, great_expectations, run_gate
 from kpi.inputs.processed import write_processed
 from kpi.inputs.quality import completeness_matrix, period_coverage
 from kpi.measures.status import STATUSES, StatusRules, goal_statuses, indicator_statuses, measure_statuses, milestone_statuses
@@ -53,8 +53,6 @@ def _gate(period_end: dt.date, data_dir: Path, quality: dict[str, list[str]], pr
           reports_dir: Path) -> tuple[GateResult, Path]:
     """Run the gate, write its page, and raise DataQualityError (with the page's path) on hard failures."""
     with progress.step("Loading great-expectations"):
-        from kpi.inputs.gate import great_expectations
-
         great_expectations()
     with progress.step(f"Quality gate for {period_end.isoformat()} ({data_dir})"):
         result = run_gate(data_dir, period_end, soft=quality["soft"], hard=quality["hard"])
