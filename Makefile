@@ -9,7 +9,12 @@ BIN := $(VENV)/bin
 # The stamp is newer than the lock and pyproject once they are installed, so setup reruns only after a change.
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup report validate test lab lock clean
+# Debian's chromium for the browser tests (Playwright drives it through executable_path; it never downloads one).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: help setup browser report validate test lab lock clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,6 +27,18 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## create .venv if missing and install the locked dependencies and this project
 
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests (apt-get)"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+
+# axe-core at the version package-lock.json pins; touched so make sees it newer than the lock.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+browser: $(CHROMIUM) $(AXE) ## install what the browser tests need: Debian's chromium and axe-core (npm)
+
 report: setup ## run the latest period on the embedded data; ends with the path of outputs/index.html
 	$(BIN)/kpi run --latest
 
@@ -29,8 +46,9 @@ validate: setup ## check the strategy and the latest period's data; prints every
 	$(BIN)/kpi validate --latest
 
 # Two workers: the machines have two cores, and most of the time goes to great-expectations and kernels.
-test: setup ## run the whole test suite with line coverage of src/kpi (fails under 90 %)
-	$(BIN)/python -m pytest -n 2 --cov=kpi --cov-report=term:skip-covered --cov-fail-under=90
+# loadgroup keeps the tests that share one published folder (xdist_group) on one worker, so it is built once.
+test: setup browser ## run the whole test suite with line coverage of src/kpi (fails under 90 %)
+	KPI_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadgroup --cov=kpi --cov-report=term:skip-covered --cov-fail-under=90
 
 lab: setup ## open JupyterLab in the project (the notebooks are in notebooks/)
 	$(BIN)/jupyter lab
@@ -40,5 +58,5 @@ lock: ## re-resolve the dependency ranges in pyproject.toml into requirements.lo
 	/tmp/kpi-lock-venv/bin/pip-compile --quiet --extra test --generate-hashes --no-emit-find-links \
 	  --no-emit-index-url --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 
-clean: ## remove generated data and reports (keeps .venv)
-	rm -rf data/processed/*.parquet outputs/*/ outputs/index.html .pytest_cache
+clean: ## remove generated data and reports (keeps .venv and node_modules)
+	rm -rf data/processed/*.parquet outputs/*/ outputs/index.html .pytest_cache test-artifacts

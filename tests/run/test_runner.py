@@ -16,6 +16,8 @@ from kpi.run.publish import REPORTS
 from kpi.run.runner import run_period
 
 PERIOD = dt.date(2023, 6, 30)
+# The tests share one published period: on one xdist worker it is built once.
+pytestmark = pytest.mark.xdist_group("runner")
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 
 import matplotlib
 
@@ -24,6 +25,8 @@ HATCH = {"toteutunut": "", "osittain toteutunut": "//", "ei toteutunut": "xx", "
 BLUE, GREY = "#0072B2", "#555555"
 
 sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+# Narrow figures with large type: on a 390 px phone a chart shrinks to about 0,6× and must stay legible.
+WIDTH = 5.2
 
 
 def figure_html(fig: plt.Figure, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> str:
@@ -46,18 +49,19 @@ def figure_html(fig: plt.Figure, *, alt: str, caption: str, data: pd.DataFrame |
 
 def goal_status_chart(goals: pd.DataFrame, names: dict[str, str]) -> plt.Figure:
     """Horizontal bars: each goal's score (0–1), coloured and hatched by status, labelled with the status in words."""
-    frame = goals.assign(label=[f"{g} {names.get(g, '')}"[:60] for g in goals.goal_id],
+    frame = goals.assign(label=[textwrap.shorten(f"{g} {names.get(g, '')}", 44, placeholder=" …") for g in goals.goal_id],
                          value=goals.score.fillna(0))
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(frame) + 1.2))
+    frame["label"] = [textwrap.fill(label, 22) for label in frame.label]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 * len(frame) + 1.2))
     bars = ax.barh(frame.label, frame.value, color=[PALETTE[s] for s in frame.status], edgecolor="black")
     for bar, status in zip(bars, frame.status):
         bar.set_hatch(HATCH[status])
     for y, (value, status) in enumerate(zip(frame.value, frame.status)):
-        ax.text(min(value, 1.0) + 0.02, y, fi.status_label(status), va="center", fontsize=9)
-    ax.set_xlim(0, 1.55)
+        ax.text(min(value, 1.0) + 0.02, y, fi.status_label(status), va="center", fontsize=10)
+    ax.set_xlim(0, 1.9)
     ax.set_xticks([0, 0.4, 0.8, 1.0], ["0", "0,4", "0,8", "1"])
     ax.invert_yaxis()
-    ax.set_xlabel("Pisteet (toteutunut 1, osittain 0,5, ei toteutunut 0)")
+    ax.set_xlabel("Pisteet: toteutunut 1, osittain 0,5,\nei toteutunut 0")
     ax.set_ylabel("")
     fig.tight_layout()
     return fig
@@ -71,7 +75,7 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
     """
     if flow:  # a yearly survey or round has nothing to show at 30.6.
         points = points[(points.period_end.dt.month == 12) | points.value.notna()].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(6.4, 3.0))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
     x = [fi.date(d) for d in points.period_end]
     filled = points.is_example.map({True: "white", False: BLUE})
     if flow:
@@ -95,12 +99,12 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
     for n, brk in enumerate(points.after_break):
         if brk:
             ax.axvline(n - 0.5, color="black", linestyle=":", linewidth=1.5)
-            ax.text(n - 0.45, ax.get_ylim()[1], " sarjakatko", va="top", fontsize=8)
-    ax.set_title(title, fontsize=10, loc="left")
+            ax.text(n - 0.45, ax.get_ylim()[1], " sarjakatko", va="top", fontsize=9)
+    ax.set_title(textwrap.fill(title, 48), fontsize=11, loc="left")
     ax.set_ylabel(unit)
-    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    ax.tick_params(axis="x", labelrotation=30, labelsize=9)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fi.number(v, 0 if abs(v) >= 10 else 1)))
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=9, loc="best")
     fig.tight_layout()
     return fig
 
@@ -117,7 +121,7 @@ def budget_chart(areas: pd.DataFrame, names: dict[str, str], *, forecast: bool) 
             rows.append({"alue": names.get(r.responsible_area, r.responsible_area), "mikä": "ennuste 31.12.",
                          "M€": r.costs_forecast / 1e6})
     frame = pd.DataFrame(rows)
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.8))
     sns.barplot(frame, x="M€", y="alue", hue="mikä", palette=["#BBBBBB", BLUE, "#E69F00"][: frame["mikä"].nunique()],
                 ax=ax, edgecolor="black")
     for container, hatch in zip(ax.containers, ["", "//", ".."]):
@@ -125,21 +129,21 @@ def budget_chart(areas: pd.DataFrame, names: dict[str, str], *, forecast: bool) 
             bar.set_hatch(hatch)
     ax.set_ylabel("")
     ax.set_xlabel("Toimintakulut, M€")
-    ax.legend(title="", fontsize=8)
+    ax.legend(title="", fontsize=9)
     fig.tight_layout()
     return fig
 
 
 def adjustment_chart(by_year: pd.DataFrame, *, target_eur: float, years: tuple[int, ...]) -> plt.Figure:
     """Cumulative savings of the adjustment programme by year against an even path to the target."""
-    fig, ax = plt.subplots(figsize=(6.4, 3.0))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
     labels = [str(y) for y in by_year.year]
     ax.bar(labels, by_year.cumulative_eur / 1e6, color=BLUE, edgecolor="black", label="toteutunut, kertymä")
     path = [target_eur / 1e6 * (n + 1) / len(years) for n in range(len(labels))]
     ax.plot(labels, path, color=GREY, linestyle="--", marker="s", label="tasainen polku tavoitteeseen")
     ax.axhline(target_eur / 1e6, color="black", linewidth=1)
-    ax.text(len(labels) - 0.5, target_eur / 1e6, f" tavoite {fi.euros(target_eur)}", va="bottom", ha="right", fontsize=8)
+    ax.text(len(labels) - 0.5, target_eur / 1e6, f" tavoite {fi.euros(target_eur)}", va="bottom", ha="right", fontsize=9)
     ax.set_ylabel("M€")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left")
     fig.tight_layout()
     return fig

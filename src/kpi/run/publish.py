@@ -20,7 +20,7 @@ from typing import Any
 
 from kpi.errors import NotebookError
 from kpi.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display
-from kpi.present.fi import period_label
+from kpi.present.fi import period_label, status_label
 
 #: The workbooks of a period, in reading order, with the Finnish title of each report.
 REPORTS = {
@@ -125,7 +125,9 @@ def export_html(executed: Path, *, title: str) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="kpi_offline", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            # the "¶" heading links read as a bare pilcrow to a screen reader
+                            exclude_anchor_links=True)
     exporter.language_code = "fi"
     nb = nbformat.read(str(executed), as_version=4)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
@@ -219,7 +221,7 @@ def write_index(outputs_dir: Path) -> Path:
         m = json.loads(manifest_path.read_text(encoding="utf-8"))
         p = dt.date.fromisoformat(m["period_end"])
         goals = m.get("goal_statuses", {})
-        summary = ", ".join(f"{html.escape(s)}: {n}" for s, n in goals.items() if n)
+        summary = ", ".join(f"{html.escape(status_label(s))}: {n}" for s, n in goals.items() if n)
         links = " · ".join(f'<a href="{p.isoformat()}/{name}.html">{html.escape(title)}</a>'
                            for name, title in REPORTS.items())
         made = dt.datetime.fromisoformat(m["finished"])
@@ -235,6 +237,8 @@ def write_index(outputs_dir: Path) -> Path:
 <title>Kemijärven toimenpideohjelman seuranta</title>
 <style>body{{font-family:system-ui,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1a1a1a}}
 main{{max-width:72rem;margin:auto}} .scroll{{overflow-x:auto}} table{{border-collapse:collapse}}
+h1{{font-size:clamp(1.5rem,5vw,2.2rem);line-height:1.25;overflow-wrap:break-word;hyphens:auto}}
+caption{{text-align:left;font-weight:600;padding:.25rem 0}}
 th,td{{border:1px solid #767676;padding:.4rem .6rem;text-align:left;vertical-align:top}} thead th{{background:#f0f0f0}}
 a{{color:#0b57a4}}</style></head>
 <body><main><h1>Kemijärven toimenpideohjelman 2021–2023 seuranta</h1>
