@@ -49,7 +49,8 @@ class TestRun:
             coverage = {"indicators": 0, "values": 0, "example_values": 0, "no_data": 0, "milestones": 0,
                         "milestones_valmis": 0, "milestones_käynnissä": 0, "milestones_ei aloitettu": 0}
             return types.SimpleNamespace(period_end=period, label="", coverage=coverage, report_dir=processed,
-                                         index=processed)
+                                         index=processed, skipped=False, version=1, version_changes=None,
+                                         final_version=None)
 
         monkeypatch.setattr(cli, "run_period", fake_run)
         code, _, err = run(capsys, "run", "--all")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +16,8 @@ from kpi.paths import DATA_PROCESSED, DATA_RAW, OUTPUTS_DIR, PARAMS_DIR, QUALITY
 from kpi.run.periods import latest_period, parse_period, periods_with_params
 from kpi.run.progress import Progress
 from kpi.run.publish import REPORTS
-from kpi.run.runner import PeriodResult, run_period, validate_period
+from kpi.run.runner import PeriodResult, mark_final, run_period, validate_period
+from kpi.run.versions import list_versions, versions_dir
 
 EXIT_CODES = """exit codes:
   0  ok
@@ -57,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--params", type=Path, metavar="FILE", help="a YAML file applied after params/<period>.yaml")
     r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                    help="override one parameter, e.g. --set report.commentary='…' (repeatable; applied last)")
+    r.add_argument("--force", action="store_true",
+                   help="run even when inputs, parameters and code equal the newest version's (which is otherwise kept)")
+
+    vs = sub.add_parser("versions", help="list the kept versions of a period: number, state, time, what changed")
+    vs.add_argument("--period", metavar="YYYY-MM-DD", required=True, help="period end: YYYY-06-30 or YYYY-12-31")
+    f = sub.add_parser("final", help="mark a version of a period final and publish it as outputs/<period>/")
+    f.add_argument("--period", metavar="YYYY-MM-DD", required=True, help="period end: YYYY-06-30 or YYYY-12-31")
+    f.add_argument("--version", type=int, metavar="N", help="which version (default: the newest)")
 
     sub.add_parser("periods", help="list the periods that have a params file")
     sub.add_parser("checks", help="list every data-quality check: id, default severity, file, column, what it expects")
@@ -82,6 +93,51 @@ def _coverage_line(result: PeriodResult) -> str:
             f"{c['milestones_ei aloitettu']} ei aloitettu)")
 
 
+def _run_summary(result: PeriodResult) -> None:
+    period = result.period_end.isoformat()
+    if result.skipped:
+        print(f"{period}: nothing changed since version {result.version} (same input files, parameters and code); "
+              f"no new version made. `kpi run --period {period} --force` reruns it anyway.")
+        print(f"Reports: {display(result.report_dir)}/")
+        return
+    print(f"Ran {_coverage_line(result)}")
+    changes = result.version_changes
+    if changes is None:
+        print(f"Version {result.version} (the first of this period)")
+    else:
+        moved = changes[changes.kind.isin(["tavoite", "mittari", "indikaattori"])]
+        print(f"Version {result.version}: {len(changes)} changes since the previous version, "
+              f"{len(moved)} of them statuses")
+        # on the terminal the causes first (parameters, commentary, files), then what they moved
+        order = ["parametri", "kommentti", "syötetiedosto", "tavoite", "mittari", "indikaattori", "arvo"]
+        changes = changes.sort_values("kind", key=lambda k: k.map(order.index), kind="stable")
+        for text in changes.text[:12]:
+            print(f"  {text}")
+        if len(changes) > 12:
+            print(f"  … and {len(changes) - 12} more (04_seuranta.html, the Excel sheet Muutokset)")
+    if result.final_version:
+        print(f"Version {result.final_version} is final, so this run is a draft beside it: {display(result.report_dir)}/")
+    else:
+        print(f"Reports: {display(result.report_dir)}/ ({', '.join(f'{n}.html' for n in REPORTS)}, "
+              f"arviointikertomus_{period}.xlsx, havainnot_{period}.docx)")
+
+
+def _list_versions(period) -> int:
+    found = list_versions(OUTPUTS_DIR, period)
+    if not found:
+        print(f"{period.isoformat()}: no versions yet")
+        return 0
+    print(f"{'version':<8} {'state':<10} {'made':<17} {'changes':>7}  parameters set on the command line")
+    for v in found:
+        made = dt.datetime.fromisoformat(v.manifest["finished"])
+        changes_file = v.path / "muutokset.json"
+        listed = json.loads(changes_file.read_text(encoding="utf-8")).get("version_changes") if changes_file.exists() else None
+        print(f"{v.number:<8} {'final' if v.final else 'draft':<10} {made:%d.%m.%Y %H.%M}  "
+              f"{'–' if listed is None else len(listed):>7}  {', '.join(v.manifest.get('overrides', [])) or '–'}")
+    print(f"Kept in {display(versions_dir(OUTPUTS_DIR, period))}/")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see ``kpi --help``)."""
     try:
@@ -98,6 +154,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 column = f", column '{check.column}'" if check.column else ""
                 print(f"{check.id:<48} {check.severity:<5} {check.file}{column}: {check.expected}")
             return 0
+        if args.command == "versions":
+            return _list_versions(parse_period(args.period))
+        if args.command == "final":
+            version = mark_final(parse_period(args.period), number=args.version, params_dir=PARAMS_DIR,
+                                 outputs_dir=OUTPUTS_DIR)
+            print(f"{args.period}: version {version.number} marked final and published as "
+                  f"{display(OUTPUTS_DIR / args.period)}/; a later run makes a new draft beside it")
+            return 0
         if not args.data_dir.is_dir():
             raise UsageError(f"--data-dir {args.data_dir}: no such folder")
         progress = Progress()
@@ -110,10 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"Quality report: {display(result.quality_page)}")
             else:
                 result = run_period(period, data_dir=args.data_dir, params_file=args.params,
-                                    overrides=args.overrides, processed_dir=DATA_PROCESSED,
+                                    overrides=args.overrides, force=args.force, processed_dir=DATA_PROCESSED,
                                     reports_dir=QUALITY_REPORTS_DIR, outputs_dir=OUTPUTS_DIR, progress=progress)
-                print(f"Ran {_coverage_line(result)}")
-                print(f"Reports: {display(result.report_dir)}/ ({', '.join(f'{n}.html' for n in REPORTS)})")
+                _run_summary(result)
         if args.command == "run":
             print(f"Index of all periods: {display(result.index)}")
         return 0

@@ -54,6 +54,7 @@ def test_workbook_runs_for_a_period(name, period, tmp_path):
 def test_committed_clean_with_documented_parameters(name):
     nb = json.loads((NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c.get("id") for c in nb["cells"])  # nbformat 4.5 cells need ids (a hard error in future nbformat)
     assert all(not c["outputs"] and c.get("execution_count") is None for c in code)
     assert "parameters" in code[0]["metadata"]["tags"]
     sources = "\n".join("".join(c["source"]) for c in code)

@@ -92,3 +92,67 @@ class TestFailureIsolation:
         monkeypatch.setattr(cli, "OUTPUTS_DIR", tmp_path / "outputs")
         assert cli.main(["run", "--period", period]) == 2
         assert not (tmp_path / "outputs").exists() and "kpi: period" in capsys.readouterr().err
+
+
+class TestVersions:
+    """One period's life: first version, unchanged rerun, a rerun with a new tolerance, final, failures, a draft."""
+
+    def test_lifecycle(self, published, data_copy, monkeypatch, capsys):
+        root, first = published
+        outputs = root / "outputs"
+        monkeypatch.setattr(cli, "OUTPUTS_DIR", outputs)
+        monkeypatch.setattr(cli, "DATA_PROCESSED", root / "processed")
+        monkeypatch.setattr(cli, "QUALITY_REPORTS_DIR", outputs / "laatu")
+        period = PERIOD.isoformat()
+        assert first.version == 1 and (outputs / "versiot" / period / "001" / "manifest.json").exists()
+        for name in ("arviointikertomus", "havainnot"):
+            assert list((outputs / period).glob(f"{name}_{period}.*"))
+
+        # nothing changed: no new version, and it says so
+        assert cli.main(["run", "--period", period]) == 0
+        out = capsys.readouterr().out
+        assert "nothing changed since version 1" in out and "no new version" in out
+        assert not (outputs / "versiot" / period / "002").exists()
+
+        # a new tolerance: version 2, published, its change list names the parameter and the goals it moved
+        assert cli.main(["run", "--period", period, "--set", "status.tolerance_pct=15"]) == 0
+        out = capsys.readouterr().out
+        assert "Version 2:" in out and "Parametri status.tolerance_pct: 5 → 15." in out
+        v2 = json.loads((outputs / "versiot" / period / "002" / "muutokset.json").read_text(encoding="utf-8"))
+        kinds = {r["kind"] for r in v2["version_changes"]}
+        assert v2["previous_version"] == 1 and {"parametri", "indikaattori"} <= kinds
+        assert json.loads((outputs / period / "manifest.json").read_text(encoding="utf-8"))["version"] == 2
+        seuranta = (outputs / period / "04_seuranta.html").read_text(encoding="utf-8")
+        assert "Versio 2 verrattuna versioon 1" in seuranta and "status.tolerance_pct" in seuranta
+        assert "Versio 2 · luonnos" in seuranta
+
+        # final: version 2 marked; the index says so
+        assert cli.main(["final", "--period", period]) == 0
+        assert "version 2 marked final" in capsys.readouterr().out
+        published_before = {p.name: p.read_bytes() for p in (outputs / period).glob("*.*")}
+        assert b"Versio 2 \xc2\xb7 lopullinen" in published_before["04_seuranta.html"]
+
+        # a failed rerun after final changes nothing
+        text = (data_copy / "havainnot.csv").read_text(encoding="utf-8-sig")
+        (data_copy / "havainnot.csv").write_text(text.replace(";12363;", ";12.363;"), encoding="utf-8-sig")
+        assert cli.main(["run", "--period", period, "--data-dir", str(data_copy)]) == 3
+        capsys.readouterr()
+        assert {p.name: p.read_bytes() for p in (outputs / period).glob("*.*")} == published_before
+        assert [v.name for v in sorted((outputs / "versiot" / period).glob("[0-9]*"))] == ["001", "002"]
+
+        # a rerun after final is a draft beside it; the published folder stays the final version
+        assert cli.main(["run", "--period", period, "--set", "status.tolerance_pct=10"]) == 0
+        out = capsys.readouterr().out
+        assert "Version 2 is final, so this run is a draft beside it" in out
+        assert {p.name: p.read_bytes() for p in (outputs / period).glob("*.*")} == published_before
+        draft = (outputs / "versiot" / period / "003" / "04_seuranta.html").read_text(encoding="utf-8")
+        assert "Versio 3 · luonnos (lopullinen on versio 2)" in draft and 'href="../../../index.html"' in draft
+        index = (outputs / "index.html").read_text(encoding="utf-8")
+        assert "Versio 2 · lopullinen" in index and f'href="versiot/{period}/003/04_seuranta.html"' in index
+
+        assert cli.main(["versions", "--period", period]) == 0
+        listing = capsys.readouterr().out.splitlines()
+        assert [line.split()[:2] for line in listing[1:4]] == [["1", "draft"], ["2", "final"], ["3", "draft"]]
+        assert "status.tolerance_pct=10" in listing[3]
+        assert cli.main(["final", "--period", period, "--version", "7"]) == 2
+        assert "has no version 7" in capsys.readouterr().err

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 
 from kpi.present import fi
@@ -92,3 +95,18 @@ def adjustment_alt(progress: dict) -> str:
     t = progress["totals"]
     return (f"Sopeuttamisohjelman säästöjä on kertynyt {fi.euros(t['realised_eur'])}; tasaisen polun mukaan "
             f"pitäisi olla {fi.euros(t['expected_eur'])}.")
+
+
+def version_changes_fi(changes_file: str) -> str:
+    """The change list a run wrote for workbook 04 (``muutokset.json``) as a Markdown list, text escaped."""
+    if not changes_file:
+        return "Versiovertailu näytetään, kun raportti tehdään komennolla `kpi run`."
+    data = json.loads(Path(changes_file).read_text(encoding="utf-8"))
+    rows = data.get("version_changes")
+    if rows is None:
+        return f"Tämä on kauden ensimmäinen versio (versio {data['version']})."
+    if not rows:
+        return (f"Versio {data['version']}: ei muutoksia versioon {data['previous_version']} verrattuna "
+                "(ajo tehtiin pakotettuna).")
+    head = f"Versio {data['version']} verrattuna versioon {data['previous_version']}, {len(rows)} muutosta:\n\n"
+    return head + "\n".join(f"- {fi.escape_markdown(r['text'])}" for r in rows)

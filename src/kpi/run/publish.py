@@ -32,7 +32,7 @@ REPORTS = {
 }
 TEMPLATES = Path(__file__).resolve().parents[1] / "present" / "templates"
 FAILED_DIR_NAME = "epaonnistuneet"
-PREVIOUS_DIR_NAME = "edelliset"
+VERSIONS_LINK = "versiot"  # kpi.run.versions.VERSIONS_DIR_NAME, as a link from outputs/index.html
 PACKAGES = ("kpi", "pandas", "numpy", "great-expectations", "papermill", "nbconvert", "nbclient", "ipykernel",
             "matplotlib", "seaborn", "pyarrow", "openpyxl", "pyyaml")
 
@@ -134,30 +134,70 @@ def export_html(executed: Path, *, title: str) -> str:
     return body
 
 
-def decorate(page: str, *, nav: str, footer: str) -> str:
-    """Put the navigation at the top of the page's body and the provenance footer at its end."""
+NAV_START, NAV_END = "<!--kpi-nav-->", "<!--/kpi-nav-->"
+FOOT_START, FOOT_END = "<!--kpi-footer-->", "<!--/kpi-footer-->"
+
+
+def _strip(page: str, start: str, end: str) -> str:
+    if start in page:
+        page = page[:page.index(start)] + page[page.index(end) + len(end):]
+    return page
+
+
+def decorate(page: str, *, nav: str, footer: str | None = None) -> str:
+    """Put the navigation at the top of the page's body and the provenance footer at its end.
+
+    Idempotent: a page decorated before gets its navigation (and footer, when given) replaced, so a version
+    can be re-labelled (final, newer draft) or moved to another folder depth without exporting it again.
+    """
+    page = _strip(page, NAV_START, NAV_END)
     at = page.index(">", page.index("<body")) + 1
-    page = page[:at] + nav + page[at:]
-    end = page.rindex("</body>")
-    return page[:end] + footer + page[end:]
+    page = page[:at] + NAV_START + nav + NAV_END + page[at:]
+    if footer is not None:
+        page = _strip(page, FOOT_START, FOOT_END)
+        end = page.rindex("</body>")
+        page = page[:end] + FOOT_START + footer + FOOT_END + page[end:]
+    return page
 
 
-def navigation(period_end: dt.date, name: str, periods: list[dt.date]) -> str:
-    """Links to the index, the other reports of the period, and the same report of the neighbouring periods."""
-    links = ['<li><a href="../index.html">Kaikki kaudet (etusivu)</a></li>']
+def version_line(number: int, final: int | None) -> str:
+    """``Versio 3 · luonnos (lopullinen on versio 2)``: which run of the period the reader is looking at."""
+    if final == number:
+        return f"Versio {number} · lopullinen"
+    return f"Versio {number} · luonnos" + (f" (lopullinen on versio {final})" if final else "")
+
+
+def navigation(period_end: dt.date, name: str, periods: list[dt.date], *, root: str = "../",
+               version: str = "") -> str:
+    """Links to the index, the other reports of the period, and the same report of the neighbouring periods.
+
+    `root` leads from the page's folder to ``outputs/`` (``../`` for a published period, deeper for a kept
+    version); `version` is the version line shown above the links.
+    """
+    links = [f'<li><a href="{root}index.html">Kaikki kaudet (etusivu)</a></li>']
     for other, title in REPORTS.items():
         current = ' aria-current="page"' if other == name else ""
         links.append(f'<li><a href="{other}.html"{current}>{html.escape(title)}</a></li>')
     k = periods.index(period_end) if period_end in periods else -1
     if k > 0:
         p = periods[k - 1]
-        links.append(f'<li><a href="../{p.isoformat()}/{name}.html">← {REPORTS[name]}: edellinen kausi '
+        links.append(f'<li><a href="{root}{p.isoformat()}/{name}.html">← {REPORTS[name]}: edellinen kausi '
                      f'{html.escape(period_label(p))}</a></li>')
     if 0 <= k < len(periods) - 1:
         p = periods[k + 1]
-        links.append(f'<li><a href="../{p.isoformat()}/{name}.html">{REPORTS[name]}: seuraava kausi '
+        links.append(f'<li><a href="{root}{p.isoformat()}/{name}.html">{REPORTS[name]}: seuraava kausi '
                      f'{html.escape(period_label(p))} →</a></li>')
-    return f'<nav class="kpi-nav" aria-label="Raportit"><ul>{"".join(links)}</ul></nav>'
+    line = f'<p class="kpi-version">{html.escape(version)}</p>' if version else ""
+    return f'<nav class="kpi-nav" aria-label="Raportit">{line}<ul>{"".join(links)}</ul></nav>'
+
+
+def relabel(folder: Path, period_end: dt.date, periods: list[dt.date], *, root: str, version: str) -> None:
+    """Rewrite the navigation of every report in `folder` (after a move or a change of final version)."""
+    for name in REPORTS:
+        path = folder / f"{name}.html"
+        page = decorate(path.read_text(encoding="utf-8"),
+                        nav=navigation(period_end, name, periods, root=root, version=version))
+        path.write_text(page, encoding="utf-8")
 
 
 def package_versions() -> dict[str, str]:
@@ -194,18 +234,25 @@ def footer(manifest: dict[str, Any]) -> str:
     return f'<footer class="kpi-footer"><p>{html.escape(text)}</p></footer>'
 
 
-def publish(staging: Path, target: Path, previous_dir: Path) -> None:
-    """Swap a finished staging folder in as `target`, keeping the version it replaces under `previous_dir`.
+def publish(version_dir: Path, target: Path, *, period_end: dt.date, periods: list[dt.date], version: str) -> None:
+    """Publish a kept version as ``outputs/<period>/``: copied to a hidden folder, relabelled, then renamed in.
 
-    Both moves are renames within one file system, so a reader sees either the old or the new folder whole.
+    The folder it replaces is a copy of an earlier version (kept under ``versiot/``), so it is removed;
+    both renames stay within one file system, so a reader sees either the old or the new folder whole.
     """
-    previous_dir.mkdir(parents=True, exist_ok=True)
-    kept = previous_dir / target.name
-    if target.exists():
-        if kept.exists():
-            shutil.rmtree(kept)
-        os.replace(target, kept)
-    os.replace(staging, target)
+    staging = Path(tempfile.mkdtemp(prefix=f".publish-{target.name}-", dir=target.parent))
+    try:
+        shutil.copytree(version_dir, staging, dirs_exist_ok=True)
+        relabel(staging, period_end, periods, root="../", version=version)
+        old = None
+        if target.exists():
+            old = target.parent / f".old-{target.name}-{os.getpid()}"
+            os.replace(target, old)
+        os.replace(staging, target)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def make_staging(outputs_dir: Path, period_end: dt.date) -> Path:
@@ -215,36 +262,53 @@ def make_staging(outputs_dir: Path, period_end: dt.date) -> Path:
 
 
 def write_index(outputs_dir: Path) -> Path:
-    """Regenerate ``outputs/index.html``: every published period with its reports, goal statuses and run time."""
-    rows = []
-    for manifest_path in sorted(outputs_dir.glob("20??-??-??/manifest.json")):
+    """Regenerate ``outputs/index.html``: every published period with its reports, version, goal statuses and run time.
+
+    A period marked final shows its final version; a newer draft run after that is linked beside it.
+    """
+    from kpi.run.versions import final_marked_at, list_versions
+
+    sections = []
+    for manifest_path in sorted(outputs_dir.glob("20??-??-??/manifest.json"), reverse=True):
         m = json.loads(manifest_path.read_text(encoding="utf-8"))
         p = dt.date.fromisoformat(m["period_end"])
         goals = m.get("goal_statuses", {})
         summary = ", ".join(f"{html.escape(status_label(s))}: {n}" for s, n in goals.items() if n)
-        links = " · ".join(f'<a href="{p.isoformat()}/{name}.html">{html.escape(title)}</a>'
-                           for name, title in REPORTS.items())
+        links = "".join(f'<li><a href="{p.isoformat()}/{name}.html">{html.escape(title)}</a></li>'
+                        for name, title in REPORTS.items())
         made = dt.datetime.fromisoformat(m["finished"])
-        rows.append(f"<tr><th scope=\"row\">{html.escape(period_label(p, long=True))}</th><td>{links}</td>"
-                    f"<td>{summary}</td><td>{'kyllä' if m.get('example_values') else 'ei'}</td>"
-                    f"<td>{made:%d.%m.%Y klo %H.%M}</td></tr>")
-    body = ("<table><caption>Julkaistut kaudet</caption><thead><tr><th scope=\"col\">Kausi</th>"
-            "<th scope=\"col\">Raportit</th><th scope=\"col\">Tavoitteiden tila (tietojen perusteella)</th>"
-            "<th scope=\"col\">Esimerkkiarvoja</th><th scope=\"col\">Tehty</th></tr></thead>"
-            f"<tbody>{''.join(reversed(rows))}</tbody></table>" if rows else "<p>Ei julkaistuja kausia.</p>")
+        versions = list_versions(outputs_dir, p)
+        final = next((v for v in versions if v.final), None)
+        state = ""
+        if m.get("version"):
+            marked = final_marked_at(outputs_dir, p)
+            state = (f"Versio {m['version']} · lopullinen (merkitty {marked:%d.%m.%Y})" if final and final.number == m["version"]
+                     else f"Versio {m['version']} · luonnos")
+            newer = [v for v in versions if v.number > m["version"]]
+            if newer:
+                v = newer[-1]
+                state += (f' · uudempi luonnos: <a href="{VERSIONS_LINK}/{p.isoformat()}/{v.number:03d}/04_seuranta.html">'
+                          f"versio {v.number}, {dt.datetime.fromisoformat(v.manifest['finished']):%d.%m.%Y klo %H.%M}</a>")
+            state = f"<p class=\"state\">{state}</p>"
+        sections.append(
+            f"<section><h2>{html.escape(period_label(p, long=True))}</h2>{state}<ul class=\"reports\">{links}</ul>"
+            f"<p>Tavoitteiden tila tietojen perusteella: {summary or 'ei tietoa'}. Esimerkkiarvoja: "
+            f"{'kyllä' if m.get('example_values') else 'ei'}. Tehty {made:%d.%m.%Y klo %H.%M}.</p></section>")
+    body = "".join(sections) if sections else "<p>Ei julkaistuja kausia.</p>"
     page = f"""<!DOCTYPE html>
 <html lang="fi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kemijärven toimenpideohjelman seuranta</title>
 <style>body{{font-family:system-ui,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1a1a1a}}
 main{{max-width:72rem;margin:auto}} .scroll{{overflow-x:auto}} table{{border-collapse:collapse}}
 h1{{font-size:clamp(1.5rem,5vw,2.2rem);line-height:1.25;overflow-wrap:break-word;hyphens:auto}}
-caption{{text-align:left;font-weight:600;padding:.25rem 0}}
+section{{border-top:1px solid #767676;margin-top:1.5rem}} h2{{font-size:1.3rem;margin:.75rem 0 .25rem}}
+ul.reports{{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}} .state{{font-weight:600}}
 th,td{{border:1px solid #767676;padding:.4rem .6rem;text-align:left;vertical-align:top}} thead th{{background:#f0f0f0}}
 a{{color:#0b57a4}}</style></head>
 <body><main><h1>Kemijärven toimenpideohjelman 2021–2023 seuranta</h1>
 <p>Tarkastuslautakunnan seurantaraportit kausittain. Kunkin kauden raportit: tietojen laatu, pilarit Hyvinvointi,
 Elinvoima ja Identiteetti sekä koottu seuranta. Päivitetty {dt.datetime.now():%d.%m.%Y klo %H.%M}.</p>
-<div class="scroll" role="region" aria-label="Julkaistut kaudet" tabindex="0">{body}</div></main></body></html>
+{body}</main></body></html>
 """
     path = outputs_dir / "index.html"
     fd, tmp = tempfile.mkstemp(prefix=".index.", dir=outputs_dir)

@@ -12,17 +12,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpi.export.excel import write_workbook
+from kpi.export.word import write_findings
+from kpi.inputs.datasets import input_hashes
 from kpi.inputs.gate import DataQualityError, GateResult, great_expectations, run_gate
 from kpi.inputs.processed import write_processed
 from kpi.inputs.quality import completeness_matrix, period_coverage
-from kpi.measures.status import STATUSES, StatusRules, goal_statuses, indicator_statuses, measure_statuses, milestone_statuses
+from kpi.measures.changes import previous_period_end
+from kpi.measures.compare import period_changes, version_changes
+from kpi.measures.period import PeriodFigures, compute, snapshot, statuses
+from kpi.measures.status import STATUSES, StatusRules
 from kpi.paths import DATA_PROCESSED, DATA_RAW, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR
 from kpi.present.quality import render_quality_page
 from kpi.run.params import load_params, quality_settings
 from kpi.run.periods import period_label, periods_with_params
+from kpi.run import publish as publish_module
+from kpi.run import versions
 from kpi.run.progress import Progress
-from kpi.run.publish import (FAILED_DIR_NAME, PREVIOUS_DIR_NAME, REPORTS, decorate, execute_notebooks, export_html,
-                             footer, git_commit, make_staging, navigation, package_versions, publish, write_index)
+from kpi.run.publish import (FAILED_DIR_NAME, REPORTS, decorate, execute_notebooks, export_html, footer, git_commit,
+                             make_staging, navigation, package_versions, publish, relabel, version_line, write_index)
+from kpi.run.versions import (Version, final_number, fingerprint, folder_name, list_versions, next_number,
+                              versions_dir)
 
 
 @dataclass(frozen=True)
@@ -31,13 +41,18 @@ class PeriodResult:
 
     period_end: dt.date
     label: str
-    gate: GateResult
+    gate: GateResult | None  # None when the run was skipped (nothing changed)
     quality_page: Path
     coverage: dict[str, int]
     params: dict[str, Any] = field(default_factory=dict)
     processed_files: tuple[Path, ...] = ()
     report_dir: Path | None = None
     index: Path | None = None
+    version: int | None = None
+    skipped: bool = False
+    final_version: int | None = None
+    version_changes: Any = None  # pandas.DataFrame of kpi.measures.compare.version_changes, None for a first version
+    period_changes: Any = None
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -84,15 +99,21 @@ def validate_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_di
 
 
 def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Path = PARAMS_DIR,
-               params_file: Path | None = None, overrides: Iterable[str] = (),
+               params_file: Path | None = None, overrides: Iterable[str] = (), force: bool = False,
                processed_dir: Path = DATA_PROCESSED, reports_dir: Path = QUALITY_REPORTS_DIR,
                outputs_dir: Path = OUTPUTS_DIR, progress: Progress | None = None) -> PeriodResult:
-    """Run one period end to end and publish its reports.
+    """Run one period end to end, keep the run as a new version, and publish it unless a final version exists.
 
-    gate → processed parquet → the five workbooks with papermill (in parallel) → HTML with nbconvert →
-    ``outputs/<period>/`` swapped in whole (the version it replaces is kept under ``outputs/edelliset/``)
-    → ``outputs/index.html``. Parameters are checked before any data is read; a failure at any step
-    publishes nothing and leaves earlier outputs as they were.
+    parameters → (skip when inputs, parameters and code equal the newest version's) → gate → processed parquet
+    → computed figures and the change list against the previous version → the five workbooks with papermill
+    (in parallel) → Excel and Word exports → HTML with nbconvert → ``outputs/versiot/<period>/<NNN>/``
+    → ``outputs/<period>/`` (only while no version is marked final) → ``outputs/index.html``. A failure at any
+    step keeps nothing of the run and leaves every earlier version and the published folder as they were.
+
+    Parameters
+    ----------
+    force : bool
+        Run even when nothing changed since the newest version (which otherwise returns it, skipped).
 
     Raises
     ------
@@ -105,59 +126,111 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
     """
     progress = progress or Progress(enabled=False)
     started = dt.datetime.now()
-    with progress.step(f"Parameters for {period_end.isoformat()}"):
+    period = period_end.isoformat()
+    with progress.step(f"Parameters for {period}"):
         params = load_params(period_end, params_dir=params_dir, extra_file=params_file, overrides=overrides)
-        rules = StatusRules.from_params(params)
+        StatusRules.from_params(params)  # the rules are checked before any data is read
+    with progress.step("Comparing inputs, parameters and code with the newest version"):
+        try:
+            hashes = input_hashes(data_dir)
+        except OSError:
+            hashes = None  # a missing file: the gate says which, in its own words
+        versions = package_versions()
+        # publish.NOTEBOOKS_DIR at call time: the workbooks that will actually run
+        fp = fingerprint(hashes, params, versions, notebooks_dir=publish_module.NOTEBOOKS_DIR) if hashes else None
+        kept = list_versions(outputs_dir, period_end)
+        newest = kept[-1] if kept else None
+    if (not force and fp and newest and newest.manifest.get("fingerprint") == fp
+            and (outputs_dir / period / "manifest.json").exists()):
+        return PeriodResult(period_end, period_label(period_end), None, reports_dir / f"{period}.html",
+                            newest.manifest.get("coverage", {}), params, (), outputs_dir / period,
+                            outputs_dir / "index.html", version=newest.number, skipped=True)
+
     quality = {"soft": list(params["quality"]["soft"]), "hard": list(params["quality"]["hard"])}
     result, page = _gate(period_end, data_dir, quality, progress, reports_dir)
     with progress.step("Writing processed data"):
         files = write_processed(result.inputs, processed_dir)
-    period = period_end.isoformat()
+    strategy = result.inputs.strategy
+    with progress.step("Computing statuses, changes and findings"):
+        figures = compute(result.inputs, period_end, params)
+        previous_end = previous_period_end(period_end)
+        previous_goals = statuses(result.inputs, previous_end, figures.rules)[3]
+        by_period = period_changes(figures.goals, previous_goals, strategy, period_end=period_end,
+                                   previous_end=previous_end)
+        number = next_number(outputs_dir, period_end)
+        manifest = _manifest(period_end, params, overrides, result, figures, data_dir, started, fp, number)
+        by_version = version_changes(newest.manifest, manifest, strategy) if newest else None
     staging = make_staging(outputs_dir, period_end)
+    final = final_number(outputs_dir, period_end)
+    periods = sorted({*periods_with_params(params_dir), period_end})
     try:
+        changes_file = staging / "muutokset.json"
+        changes_file.write_text(json.dumps(
+            {"version": number, "previous_version": newest.number if newest else None,
+             "version_changes": None if by_version is None else by_version.to_dict("records"),
+             "period_changes": by_period.to_dict("records")}, indent=1, ensure_ascii=False, default=str),
+            encoding="utf-8")
         with progress.step(f"Running {len(REPORTS)} workbooks with papermill"):
-            executed = execute_notebooks(params, data_dir=data_dir, workdir=staging / "notebooks",
-                                         failed_dir=outputs_dir / FAILED_DIR_NAME / period,
+            executed = execute_notebooks({**params, "changes_file": str(changes_file)}, data_dir=data_dir,
+                                         workdir=staging / "notebooks", failed_dir=outputs_dir / FAILED_DIR_NAME / period,
                                          on_done=lambda nb: progress.timed(f"  workbook {nb.name}", nb.seconds))
-        coverage = period_coverage(result.inputs, period_end)
-        manifest = _manifest(period_end, params, overrides, result, coverage, rules, data_dir, started,
-                             {nb.name: round(nb.seconds, 2) for nb in executed})
-        periods = sorted({*periods_with_params(params_dir), period_end})
+        manifest["notebook_seconds"] = {nb.name: round(nb.seconds, 2) for nb in executed}
+        with progress.step("Writing the Excel workbook and the Word draft"):
+            title = f"{params['report']['title']} – {period_label(period_end)}"
+            write_workbook(staging / f"arviointikertomus_{period}.xlsx", strategy=strategy, figures=figures,
+                           params=params, version_changes=by_version, period_changes=by_period, title=title)
+            write_findings(staging / f"havainnot_{period}.docx", strategy=strategy, figures=figures, title=title)
         with progress.step("Exporting HTML with nbconvert"):
-            for name, title in REPORTS.items():
+            deep = "../../../"  # from outputs/versiot/<period>/<NNN>/ back to outputs/
+            for name, report_title in REPORTS.items():
                 html_page = export_html(staging / "notebooks" / f"{name}.ipynb",
-                                        title=f"{title} – {period_label(period_end)}")
-                html_page = decorate(html_page, nav=navigation(period_end, name, periods), footer=footer(manifest))
+                                        title=f"{report_title} – {period_label(period_end)}")
+                html_page = decorate(html_page, footer=footer(manifest), nav=navigation(
+                    period_end, name, periods, root=deep, version=version_line(number, final)))
                 (staging / f"{name}.html").write_text(html_page, encoding="utf-8")
-        with progress.step(f"Publishing outputs/{period}"):
+        with progress.step(f"Keeping version {number}" + ("" if final else f" and publishing outputs/{period}")):
+            manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str),
                                                    encoding="utf-8")
-            publish(staging, outputs_dir / period, outputs_dir / PREVIOUS_DIR_NAME)
+            target = versions_dir(outputs_dir, period_end) / folder_name(number)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging, target)
+            if final is None:
+                publish(target, outputs_dir / period, period_end=period_end, periods=periods,
+                        version=version_line(number, None))
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone after a publish; removes a half-built one on failure
+        shutil.rmtree(staging, ignore_errors=True)  # gone after the rename; removes a half-built one on failure
     index = write_index(outputs_dir)
-    return PeriodResult(period_end, period_label(period_end), result, page, coverage, params, tuple(files),
-                        outputs_dir / period, index)
+    return PeriodResult(period_end, period_label(period_end), result, page, figures.coverage, params, tuple(files),
+                        outputs_dir / period if final is None else target, index, version=number,
+                        final_version=final, version_changes=by_version, period_changes=by_period)
+
+
+def mark_final(period_end: dt.date, *, number: int | None = None, params_dir: Path = PARAMS_DIR,
+               outputs_dir: Path = OUTPUTS_DIR) -> Version:
+    """Mark a version final (default: the newest), publish it as ``outputs/<period>/`` and relabel its pages."""
+    version = versions.mark_final(outputs_dir, period_end, number)
+    periods = sorted({*periods_with_params(params_dir), period_end})
+    relabel(version.path, period_end, periods, root="../../../", version=version_line(version.number, version.number))
+    publish(version.path, outputs_dir / period_end.isoformat(), period_end=period_end, periods=periods,
+            version=version_line(version.number, version.number))
+    write_index(outputs_dir)
+    return version
 
 
 def _manifest(period_end: dt.date, params: dict[str, Any], overrides: Iterable[str], result: GateResult,
-              coverage: dict[str, int], rules: StatusRules, data_dir: Path, started: dt.datetime,
-              notebook_seconds: dict[str, float]) -> dict[str, Any]:
-    """Provenance of a published period: parameters, input hashes, versions, commit, times, gate and goal statuses."""
-    inputs = result.inputs
-    s = inputs.strategy
-    ind = indicator_statuses(s, inputs["observations"], period_end, rules=rules)
-    ms = milestone_statuses(s, inputs["milestones"], period_end, rules=rules)
-    goals = goal_statuses(s, measure_statuses(s, ind, ms, rules=rules), rules=rules)
-    counts = goals.status.value_counts()
+              figures: PeriodFigures, data_dir: Path, started: dt.datetime, fp: str | None,
+              number: int) -> dict[str, Any]:
+    """Provenance of a version: parameters, input hashes, versions, commit, times, gate, statuses and results."""
+    counts = figures.goals.status.value_counts()
     return {
-        "period_end": period_end.isoformat(), "data_dir": str(Path(data_dir).resolve()),
-        "params": params, "overrides": list(overrides),
-        "input_files": inputs.file_hashes, "versions": package_versions(), "commit": git_commit(),
+        "period_end": period_end.isoformat(), "version": number, "fingerprint": fp,
+        "data_dir": str(Path(data_dir).resolve()), "params": params, "overrides": list(overrides),
+        "input_files": result.inputs.file_hashes, "versions": package_versions(), "commit": git_commit(),
         "started": started.isoformat(timespec="seconds"), "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "gate": {"passed": result.passed, "checks": len(result.findings), "soft_findings": len(result.soft_findings),
                  "seconds": {k: round(v, 2) for k, v in result.seconds.items()}},
-        "notebook_seconds": notebook_seconds,
         "goal_statuses": {status: int(counts.get(status, 0)) for status in STATUSES},
-        "example_values": coverage["example_values"], "coverage": coverage,
+        "example_values": figures.coverage["example_values"], "coverage": figures.coverage,
+        "results": snapshot(figures),
     }

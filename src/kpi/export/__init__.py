@@ -1,0 +1,1 @@
+"""Material for the evaluation report: the Excel workbook and the Word draft of the findings."""

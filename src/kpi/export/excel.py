@@ -1,0 +1,175 @@
+"""The period's Excel workbook for the evaluation report: real numbers with Finnish headers, frozen headers, example values marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from kpi.inputs.strategy import Strategy
+from kpi.measures.compare import flatten
+from kpi.measures.period import PeriodFigures
+from kpi.present import fi
+
+# Excel's own format codes: Excel shows them with the reader's separators (1 234,5 in a Finnish Excel).
+EUR = '#,##0 "€"'
+DEC1 = "#,##0.0"
+DEC2 = "#,##0.00"
+PCT1 = '0.0 "%"'
+EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: an example value, not a real figure
+HEADER_FONT = Font(bold=True)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its name, the frame, and a number format per column that holds numbers."""
+
+    name: str
+    frame: pd.DataFrame
+    formats: dict[str, str]
+    note: str = ""
+
+
+def _yes(flag: Any) -> str:
+    return "kyllä" if bool(flag) else "ei"
+
+
+def goals_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
+    pillars = {p.id: p.name for p in strategy.pillars}
+    a = figures.assessment.merge(figures.goals[["goal_id", "score", "reason"]], on="goal_id", how="left")
+    frame = pd.DataFrame({
+        "Pilari": a.pillar_id.map(pillars), "Tavoite": a.goal_id, "Nimi": a.goal,
+        "Hallinnon arvio": a.administration, "Tilintarkastajien arvio": a.auditors,
+        "Tietoihin perustuva arvio": a.data, "Pisteet (0–1)": a.score, "Peruste": a.reason,
+        "Arviot poikkeavat": a.disagree.map(_yes), "Hallinnon perustelu": a.administration_text,
+        "Tilintarkastajien perustelu": a.auditors_text})
+    return Sheet("Tavoitteet", frame, {"Pisteet (0–1)": DEC2})
+
+
+def measures_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
+    by_id = {i.id: i for i in strategy.indicators}
+    goal_of = {m.id: m.goal_id for m in strategy.measures}
+    names = {m.id: m.name for m in strategy.measures}
+    ind = figures.indicators
+    frame = pd.DataFrame({
+        "Tavoite": ind.measure_id.map(goal_of), "Mittari": ind.measure_id, "Mittarin nimi": ind.measure_id.map(names),
+        "Indikaattori": [by_id[i].name for i in ind.indicator_id], "Arvo": ind.value,
+        "Yksikkö": [by_id[i].unit for i in ind.indicator_id], "Tavoitearvo": ind.target,
+        "Tavoiteväli alku": ind.target_low, "Tavoiteväli loppu": ind.target_high, "Tila": ind.status,
+        "Peruste": ind.reason, "Esimerkkiarvo": ind.is_example.map(_yes),
+        "Tavoite esimerkki": ind.target_is_example.map(_yes),
+        "Lähde": [by_id[i].source or "" for i in ind.indicator_id]})
+    return Sheet("Mittarit", frame, {"Arvo": DEC2, "Tavoitearvo": DEC2, "Tavoiteväli alku": DEC2,
+                                     "Tavoiteväli loppu": DEC2},
+                 note="Keltainen rivi: arvo tai tavoite on esimerkkiarvo (ei todellinen luku).")
+
+
+def budget_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
+    areas = {a.id: a.name for a in strategy.responsible_areas}
+    f = figures.follow_up
+    frame = pd.DataFrame({
+        "Vastuualue": f.responsible_area.map(areas), "Tiliryhmä": f.account_group,
+        "Alkuperäinen talousarvio": f.original_budget, "Talousarviomuutokset": f.budget_changes,
+        "Talousarvio": f.budget, "Toteuma": f.actual, "Toteuma-%": f.realisation_pct, "Odotettu %": f.expected_pct,
+        "Poikkeama odotetusta": f.variance, "Ennuste 31.12.": f.forecast, "Ennusteen poikkeama": f.forecast_variance,
+        "Huomio": f.flag})
+    formats = {c: EUR for c in ("Alkuperäinen talousarvio", "Talousarviomuutokset", "Talousarvio", "Toteuma",
+                                "Poikkeama odotetusta", "Ennuste 31.12.", "Ennusteen poikkeama")}
+    return Sheet("Talousarvio", frame, {**formats, "Toteuma-%": PCT1, "Odotettu %": PCT1})
+
+
+def adjustment_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
+    areas = {a.id: a.name for a in strategy.responsible_areas}
+    a = figures.progress["by_action"]
+    frame = pd.DataFrame({
+        "Toimenpide": a.action_id, "Nimi": a.action, "Vastuualue": a.responsible_area.map(areas),
+        "Suunniteltu säästö": a.planned_eur, "Toteutunut säästö": a.realised_eur,
+        "Suunniteltu HTV": a.planned_htv, "Toteutunut HTV": a.realised_htv, "Toteutunut %": a.realised_pct})
+    return Sheet("Sopeuttamisohjelma", frame, {"Suunniteltu säästö": EUR, "Toteutunut säästö": EUR,
+                                               "Suunniteltu HTV": DEC1, "Toteutunut HTV": DEC1, "Toteutunut %": PCT1})
+
+
+def findings_sheet(figures: PeriodFigures) -> Sheet:
+    f = figures.findings
+    return Sheet("Havainnot", pd.DataFrame({"Luokka": f.category, "Kohde": f.subject, "Havainto": f.text}), {})
+
+
+def changes_sheet(version: pd.DataFrame | None, period: pd.DataFrame | None) -> Sheet:
+    rows = []
+    if version is not None:
+        rows += [("Edellisestä versiosta", r.kind, r.subject, r.text) for r in version.itertuples()]
+    if period is not None:
+        rows += [("Edellisestä kaudesta", "tavoite", r.goal_id, r.text) for r in period.itertuples()]
+    frame = pd.DataFrame(rows, columns=["Vertailu", "Laji", "Kohde", "Muutos"])
+    return Sheet("Muutokset", frame, {}, note="" if rows else "Ei muutoksia.")
+
+
+def params_sheet(params: dict[str, Any]) -> Sheet:
+    flat = flatten({k: v for k, v in params.items()})
+    # numbers stay numbers (a tolerance is 15, not the text "15"); lists, dates and the rest as text
+    values = [v if isinstance(v, int | float) and not isinstance(v, bool) else
+              ", ".join(map(str, v)) if isinstance(v, list) else str(v) for v in flat.values()]
+    return Sheet("Parametrit", pd.DataFrame({"Parametri": list(flat), "Arvo": pd.Series(values, dtype=object)}), {})
+
+
+def write_workbook(path: Path, *, strategy: Strategy, figures: PeriodFigures, params: dict[str, Any],
+                   version_changes: pd.DataFrame | None = None, period_changes: pd.DataFrame | None = None,
+                   title: str = "") -> Path:
+    """Write ``arviointikertomus_<P>.xlsx``: goals, measures, budget, adjustment, findings, changes, parameters.
+
+    Numbers are stored as numbers with a display format; rows holding an example value are filled pale
+    yellow and say so in their own column; every sheet's header row is frozen and filterable.
+    """
+    book = Workbook()
+    book.remove(book.active)
+    sheets = [goals_sheet(strategy, figures), measures_sheet(strategy, figures), budget_sheet(strategy, figures),
+              adjustment_sheet(strategy, figures), findings_sheet(figures),
+              changes_sheet(version_changes, period_changes), params_sheet(params)]
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.name)
+        headers = list(sheet.frame.columns)
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = HEADER_FONT
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        example_cols = [headers.index(c) for c in ("Esimerkkiarvo", "Tavoite esimerkki") if c in headers]
+        for values in sheet.frame.itertuples(index=False):
+            ws.append([None if _missing(v) else (v.item() if hasattr(v, "item") else v) for v in values])
+            if any(values[k] == "kyllä" for k in example_cols):
+                for cell in ws[ws.max_row]:
+                    cell.fill = EXAMPLE_FILL
+        for k, name in enumerate(headers, start=1):
+            letter = get_column_letter(k)
+            if name in sheet.formats:
+                for cell in ws[letter][1:]:
+                    cell.number_format = sheet.formats[name]
+            longest = max([len(str(name))] + [len(_shown(v)) for v in sheet.frame[name]])
+            ws.column_dimensions[letter].width = min(max(10, longest + 2), 60)
+            if longest > 60:
+                for cell in ws[letter][1:]:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        if len(sheet.frame):
+            ws.auto_filter.ref = ws.dimensions
+        if sheet.note:
+            ws.cell(row=ws.max_row + 2, column=1, value=sheet.note).font = Font(italic=True)
+    book.properties.title = title
+    book.properties.creator = "kpi (Kemijärven toimenpideohjelman seuranta)"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
+
+
+def _shown(v: Any) -> str:
+    if _missing(v):
+        return ""
+    return fi.number(v, 2) if isinstance(v, float) else str(v)

@@ -1,0 +1,86 @@
+"""The Word draft of the findings section (havainnot): headings per pillar, findings as text, goal tables with header rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from kpi.inputs.strategy import Strategy
+from kpi.measures.period import PeriodFigures
+from kpi.present import fi
+
+GENERAL = "Talous ja tietojen laatu"
+TABLE_HEADERS = ("Tavoite", "Hallinnon arvio", "Tilintarkastajien arvio", "Tietoihin perustuva arvio")
+
+
+def mark_header_row(row) -> None:
+    """Mark a table row as a header row (``w:tblHeader``): Word repeats it on each page and screen readers read it as headers."""
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)
+
+
+def pillar_of_subject(strategy: Strategy) -> dict[str, str]:
+    """The pillar of each finding's subject: a goal id or a measure id; anything else is general."""
+    goal_pillar = {g.id: g.pillar_id for g in strategy.goals}
+    return {**goal_pillar, **{m.id: goal_pillar[m.goal_id] for m in strategy.measures}}
+
+
+def write_findings(path: Path, *, strategy: Strategy, figures: PeriodFigures, title: str) -> Path:
+    """Write ``havainnot_<P>.docx``, ready to paste into the evaluation report.
+
+    Per pillar: a heading, the goal-status table (administration, auditors and data side by side, the
+    first row marked as a header row) and that pillar's findings as paragraphs; then the budget and data
+    quality findings. Example values are declared at the top.
+    """
+    doc = Document()
+    doc.core_properties.title = title
+    doc.core_properties.language = "fi-FI"
+    doc.styles["Normal"].font.size = Pt(11)
+    period = figures.period_end
+    doc.add_heading(f"Havainnot – {fi.period_label(period, long=True)}", level=1)
+    cov = figures.coverage
+    intro = (f"Luonnos arviointikertomukseen: {title}. Tiedot ajankohdalta {fi.date(period)}. Tavoitteiden tila on "
+             "laskettu tiedoista säännöillä, jotka on kuvattu seurantaraportissa.")
+    if cov.get("example_values"):
+        intro += (f" Aineisto sisältää esimerkkiarvoja ({cov['example_values']}/{cov['values']} kauden "
+                  "indikaattoriarvosta); niihin perustuvat havainnot on tarkistettava ennen julkaisua.")
+    doc.add_paragraph(intro)
+    where = pillar_of_subject(strategy)
+    findings = figures.findings.assign(pillar=figures.findings.subject.map(where))
+    assessment = figures.assessment
+    for pillar in strategy.pillars:
+        doc.add_heading(pillar.name, level=2)
+        rows = assessment[assessment.pillar_id == pillar.id]
+        table = doc.add_table(rows=1, cols=len(TABLE_HEADERS))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, TABLE_HEADERS):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        mark_header_row(table.rows[0])
+        for r in rows.itertuples():
+            cells = table.add_row().cells
+            for cell, text in zip(cells, (f"{r.goal_id} {r.goal}", fi.status_label(r.administration),
+                                          fi.status_label(r.auditors), fi.status_label(r.data))):
+                cell.text = text
+        doc.add_paragraph()
+        own = findings[findings.pillar == pillar.id]
+        if own.empty:
+            doc.add_paragraph("Ei havaintoja tämän pilarin tavoitteista.")
+        for text in own.text:
+            doc.add_paragraph(text, style="List Bullet")
+    doc.add_heading(GENERAL, level=2)
+    general = findings[findings.pillar.isna()]
+    if general.empty:
+        doc.add_paragraph("Ei havaintoja.")
+    for text in general.text:
+        doc.add_paragraph(text, style="List Bullet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path

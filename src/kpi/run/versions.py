@@ -1,0 +1,119 @@
+"""Versions of a period's reports: each run kept whole under outputs/versiot/<period>/<NNN>/, one of them marked final."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kpi.errors import UsageError
+from kpi.paths import NOTEBOOKS_DIR
+
+VERSIONS_DIR_NAME = "versiot"
+FINAL_FILE = "lopullinen.json"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One kept run of a period."""
+
+    period_end: dt.date
+    number: int
+    path: Path
+    manifest: dict[str, Any]
+    final: bool
+
+    @property
+    def label(self) -> str:
+        return f"versio {self.number} ({'lopullinen' if self.final else 'luonnos'})"
+
+
+def versions_dir(outputs_dir: Path, period_end: dt.date) -> Path:
+    return outputs_dir / VERSIONS_DIR_NAME / period_end.isoformat()
+
+
+def folder_name(number: int) -> str:
+    return f"{number:03d}"
+
+
+def final_number(outputs_dir: Path, period_end: dt.date) -> int | None:
+    """The version marked final, or None."""
+    marker = versions_dir(outputs_dir, period_end) / FINAL_FILE
+    return json.loads(marker.read_text(encoding="utf-8"))["version"] if marker.exists() else None
+
+
+def list_versions(outputs_dir: Path, period_end: dt.date) -> list[Version]:
+    """Every complete version of a period, oldest first (a folder without manifest.json is not a version)."""
+    root = versions_dir(outputs_dir, period_end)
+    final = final_number(outputs_dir, period_end)
+    found = []
+    for manifest in sorted(root.glob("[0-9][0-9][0-9]/manifest.json")):
+        number = int(manifest.parent.name)
+        found.append(Version(period_end, number, manifest.parent, json.loads(manifest.read_text(encoding="utf-8")),
+                             number == final))
+    return found
+
+
+def next_number(outputs_dir: Path, period_end: dt.date) -> int:
+    root = versions_dir(outputs_dir, period_end)
+    taken = [int(p.name) for p in root.glob("[0-9][0-9][0-9]")] if root.exists() else []
+    return max(taken, default=0) + 1
+
+
+def mark_final(outputs_dir: Path, period_end: dt.date, number: int | None = None) -> Version:
+    """Mark a version final (default: the newest); a later run then makes drafts beside it.
+
+    Raises
+    ------
+    UsageError
+        The period has no versions, or no version `number`.
+    """
+    versions = list_versions(outputs_dir, period_end)
+    if not versions:
+        raise UsageError(f"period {period_end.isoformat()} has no versions yet: run `kpi run --period "
+                         f"{period_end.isoformat()}` first")
+    chosen = versions[-1] if number is None else next((v for v in versions if v.number == number), None)
+    if chosen is None:
+        raise UsageError(f"period {period_end.isoformat()} has no version {number}; it has "
+                         f"{', '.join(str(v.number) for v in versions)} (`kpi versions --period {period_end.isoformat()}`)")
+    marker = versions_dir(outputs_dir, period_end) / FINAL_FILE
+    fd, tmp = tempfile.mkstemp(prefix=".final.", dir=marker.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"version": chosen.number, "marked": dt.datetime.now().isoformat(timespec="seconds")}, fh)
+    os.replace(tmp, marker)
+    return Version(period_end, chosen.number, chosen.path, chosen.manifest, True)
+
+
+def final_marked_at(outputs_dir: Path, period_end: dt.date) -> dt.datetime | None:
+    marker = versions_dir(outputs_dir, period_end) / FINAL_FILE
+    return dt.datetime.fromisoformat(json.loads(marker.read_text(encoding="utf-8"))["marked"]) if marker.exists() else None
+
+
+@functools.lru_cache(maxsize=4)
+def code_hash(notebooks_dir: Path = NOTEBOOKS_DIR) -> str:
+    """sha256 over the code that shapes a report: the kpi package (with its templates) and the workbooks."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files += sorted(Path(notebooks_dir).glob("*.ipynb"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(input_files: dict[str, str], params: dict[str, Any], versions: dict[str, str], *,
+                notebooks_dir: Path = NOTEBOOKS_DIR) -> str:
+    """What a run's result depends on: the input files, the merged parameters, the code and package versions.
+
+    Two runs with the same fingerprint make the same reports, so the second one can be skipped.
+    """
+    payload = json.dumps({"inputs": input_files, "params": params, "code": code_hash(notebooks_dir), "versions": versions},
+                         sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()

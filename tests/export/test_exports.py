@@ -1,0 +1,113 @@
+"""The Excel workbook and the Word draft open with openpyxl / python-docx and hold the expected rows, numbers intact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import docx
+import openpyxl
+import pytest
+
+from kpi.export.excel import EXAMPLE_FILL, write_workbook
+from kpi.export.word import write_findings
+from kpi.inputs.datasets import load_inputs
+from kpi.measures.compare import period_changes, version_changes
+from kpi.measures.period import compute, snapshot, statuses
+from kpi.paths import DATA_RAW
+from kpi.run.params import load_params
+
+PERIOD = dt.date(2022, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    inputs = load_inputs(DATA_RAW)
+    params = load_params(PERIOD, overrides=["status.tolerance_pct=15"])
+    figures = compute(inputs, PERIOD, params)
+    base = load_params(PERIOD)
+    old = {"params": base, "input_files": inputs.file_hashes, "results": snapshot(compute(inputs, PERIOD, base))}
+    new = {"params": params, "input_files": inputs.file_hashes, "results": snapshot(figures)}
+    by_version = version_changes(old, new, inputs.strategy)
+    by_period = period_changes(figures.goals, statuses(inputs, dt.date(2022, 6, 30), figures.rules)[3], inputs.strategy,
+                               period_end=PERIOD, previous_end=dt.date(2022, 6, 30))
+    root = tmp_path_factory.mktemp("exports")
+    xlsx = write_workbook(root / "a.xlsx", strategy=inputs.strategy, figures=figures, params=params,
+                          version_changes=by_version, period_changes=by_period, title="Testi")
+    word = write_findings(root / "h.docx", strategy=inputs.strategy, figures=figures, title="Testi")
+    return inputs, figures, by_version, by_period, xlsx, word
+
+
+def rows(ws):
+    """The header and the data rows up to the first blank row (a sheet's note comes after one)."""
+    header, found = [c.value for c in ws[1]], []
+    for r in ws.iter_rows(min_row=2):
+        if all(c.value is None for c in r):
+            break
+        found.append(dict(zip(header, (c.value for c in r))))
+    return header, found
+
+
+class TestExcel:
+    def test_sheets_with_finnish_headers_frozen_and_filtered(self, made):
+        book = openpyxl.load_workbook(made[4])
+        assert book.sheetnames == ["Tavoitteet", "Mittarit", "Talousarvio", "Sopeuttamisohjelma", "Havainnot",
+                                   "Muutokset", "Parametrit"]
+        for ws in book:
+            assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1] if c.value), ws.title
+            assert all(10 <= ws.column_dimensions[c.column_letter].width <= 60 for c in ws[1]), ws.title
+
+    def test_goal_statuses_side_by_side(self, made):
+        inputs, figures = made[0], made[1]
+        header, goals = rows(openpyxl.load_workbook(made[4])["Tavoitteet"])
+        assert header[3:6] == ["Hallinnon arvio", "Tilintarkastajien arvio", "Tietoihin perustuva arvio"]
+        assert len(goals) == 15 and [g["Tavoite"] for g in goals] == list(figures.assessment.goal_id)
+        assert all(isinstance(g["Pisteet (0–1)"], int | float) for g in goals if g["Pisteet (0–1)"] is not None)
+
+    def test_measures_are_numbers_with_formats_and_example_rows_marked(self, made):
+        ws = openpyxl.load_workbook(made[4])["Mittarit"]
+        header, measures = rows(ws)
+        assert len(measures) == 57
+        cost = next(m for m in measures if m["Indikaattori"] == "Toimintakulut asukasta kohden")
+        assert cost["Arvo"] == pytest.approx(13417.0) and isinstance(cost["Arvo"], int | float)
+        value_col = header.index("Arvo") + 1
+        assert ws.cell(row=2, column=value_col).number_format == "#,##0.00"
+        example_row = next(k for k, m in enumerate(measures, start=2) if m["Esimerkkiarvo"] == "kyllä")
+        real_row = next((k for k, m in enumerate(measures, start=2)
+                         if m["Esimerkkiarvo"] == "ei" and m["Tavoite esimerkki"] == "ei"), None)
+        assert ws.cell(row=example_row, column=1).fill.fgColor.rgb.endswith(EXAMPLE_FILL.fgColor.rgb[-6:])
+        if real_row:
+            assert ws.cell(row=real_row, column=1).fill.fill_type is None
+        assert all(m["Lähde"] for m in measures)
+
+    def test_budget_in_euros_and_the_rest(self, made):
+        book = openpyxl.load_workbook(made[4])
+        header, budget = rows(book["Talousarvio"])
+        assert budget and all(isinstance(b["Toteuma"], int | float) for b in budget)
+        assert book["Talousarvio"].cell(row=2, column=header.index("Toteuma") + 1).number_format == '#,##0 "€"'
+        assert len(rows(book["Sopeuttamisohjelma"])[1]) == len(made[1].progress["by_action"])
+        assert len(rows(book["Havainnot"])[1]) == len(made[1].findings)
+        _, changes = rows(book["Muutokset"])
+        assert len(changes) == len(made[2]) + len(made[3])
+        assert any("status.tolerance_pct" in c["Muutos"] for c in changes)
+        params = {r["Parametri"]: r["Arvo"] for r in rows(book["Parametrit"])[1]}
+        assert params["status.tolerance_pct"] == 15 and params["period_end"] == "2022-12-31"
+
+
+class TestWord:
+    def test_headings_per_pillar_findings_and_goal_tables(self, made):
+        inputs, figures = made[0], made[1]
+        doc = docx.Document(str(made[5]))
+        headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+        assert headings[0] == ("Heading 1", "Havainnot – Tilinpäätös 2022 (31.12.2022)")
+        assert [t for s, t in headings if s == "Heading 2"] == ["Hyvinvointi", "Elinvoima", "Identiteetti",
+                                                                "Talous ja tietojen laatu"]
+        assert len(doc.tables) == 3
+        for table, pillar in zip(doc.tables, ("hyvinvointi", "elinvoima", "identiteetti")):
+            first = table.rows[0]
+            assert first._tr.trPr is not None and first._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
+            assert [c.text for c in first.cells] == ["Tavoite", "Hallinnon arvio", "Tilintarkastajien arvio",
+                                                     "Tietoihin perustuva arvio"]
+            assert len(table.rows) == 1 + (figures.assessment.pillar_id == pillar).sum()
+        bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+        assert sorted(bullets) == sorted(figures.findings.text)
+        assert "esimerkkiarvoja" in doc.paragraphs[1].text

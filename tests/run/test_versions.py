@@ -1,0 +1,58 @@
+"""Kept versions of a period: numbering, the final marker, and the fingerprint that decides whether a rerun is needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kpi.errors import UsageError
+from kpi.run.publish import decorate, navigation, version_line
+from kpi.run.versions import fingerprint, list_versions, mark_final, next_number, versions_dir
+
+PERIOD = dt.date(2022, 12, 31)
+
+
+def keep(outputs, number, **manifest):
+    folder = versions_dir(outputs, PERIOD) / f"{number:03d}"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"version": number, **manifest}), encoding="utf-8")
+
+
+def test_numbering_listing_and_final(tmp_path):
+    assert list_versions(tmp_path, PERIOD) == [] and next_number(tmp_path, PERIOD) == 1
+    keep(tmp_path, 1)
+    keep(tmp_path, 2)
+    (versions_dir(tmp_path, PERIOD) / "003").mkdir()  # a run that died before its manifest: not a version
+    assert [v.number for v in list_versions(tmp_path, PERIOD)] == [1, 2] and next_number(tmp_path, PERIOD) == 4
+    assert mark_final(tmp_path, PERIOD, 1).final
+    assert [v.final for v in list_versions(tmp_path, PERIOD)] == [True, False]
+    assert mark_final(tmp_path, PERIOD).number == 2  # the newest by default; the marker moves
+    assert [v.label for v in list_versions(tmp_path, PERIOD)] == ["versio 1 (luonnos)", "versio 2 (lopullinen)"]
+
+
+def test_final_without_versions_or_with_an_unknown_number(tmp_path):
+    with pytest.raises(UsageError, match="no versions yet"):
+        mark_final(tmp_path, PERIOD)
+    keep(tmp_path, 1)
+    with pytest.raises(UsageError, match="has no version 5; it has 1"):
+        mark_final(tmp_path, PERIOD, 5)
+
+
+def test_fingerprint_follows_inputs_parameters_and_versions():
+    base = fingerprint({"a.csv": "1"}, {"x": 1}, {"pandas": "2"})
+    assert base == fingerprint({"a.csv": "1"}, {"x": 1}, {"pandas": "2"})
+    assert len({base, fingerprint({"a.csv": "2"}, {"x": 1}, {"pandas": "2"}),
+                fingerprint({"a.csv": "1"}, {"x": 2}, {"pandas": "2"}),
+                fingerprint({"a.csv": "1"}, {"x": 1}, {"pandas": "3"})}) == 4
+
+
+def test_decorate_replaces_its_own_navigation():
+    page = "<html><body><main>x</main></body></html>"
+    once = decorate(page, nav=navigation(PERIOD, "01_hyvinvointi", [PERIOD], root="../../../",
+                                         version=version_line(3, 2)), footer="<footer>f</footer>")
+    twice = decorate(once, nav=navigation(PERIOD, "01_hyvinvointi", [PERIOD], version=version_line(3, 3)))
+    assert twice.count("<nav") == 1 and twice.count("<footer>") == 1
+    assert "Versio 3 · lopullinen" in twice and 'href="../index.html"' in twice and "../../../" not in twice
+    assert "Versio 3 · luonnos (lopullinen on versio 2)" in once
