@@ -8,16 +8,20 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpi.errors import KpiError, UsageError
-from kpi.inputs.readers import format_date_fi
-from kpi.inputs.suites import all_checks
 from kpi.paths import DATA_PROCESSED, DATA_RAW, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR, display
 from kpi.run.periods import latest_period, parse_period, periods_with_params
 from kpi.run.progress import Progress
-from kpi.run.publish import REPORTS
-from kpi.run.runner import PeriodResult, mark_final, run_period, validate_period
-from kpi.run.versions import list_versions, versions_dir
+from kpi.run.params import load_params
+from kpi.run.versions import list_versions, unchanged, versions_dir
+
+if TYPE_CHECKING:
+    from kpi.run.runner import PeriodResult
+
+# pandas, great-expectations, papermill and the exporters are imported only by the commands that use them, so
+# an unchanged rerun (`kpi run` when nothing changed) answers in about a second.
 
 EXIT_CODES = """exit codes:
   0  ok
@@ -86,6 +90,8 @@ def _periods(args: argparse.Namespace) -> list:
 
 
 def _coverage_line(result: PeriodResult) -> str:
+    from kpi.inputs.readers import format_date_fi
+
     c = result.coverage
     return (f"{format_date_fi(result.period_end)} ({result.label}): {c['indicators']} indicators, {c['values']} with a value "
             f"({c['example_values']} of them example values), {c['no_data']} marked as no data; "
@@ -93,12 +99,25 @@ def _coverage_line(result: PeriodResult) -> str:
             f"{c['milestones_ei aloitettu']} ei aloitettu)")
 
 
+def run_period(*args, **kwargs):
+    """:func:`kpi.run.runner.run_period`, imported on first use (it brings pandas and the notebook machinery)."""
+    from kpi.run.runner import run_period as run
+
+    return run(*args, **kwargs)
+
+
+def _skipped(period, number: int, folder: Path) -> None:
+    print(f"{period.isoformat()}: nothing changed since version {number} (same input files, parameters and code); "
+          f"no new version made. `kpi run --period {period.isoformat()} --force` reruns it anyway.")
+    print(f"Reports: {display(folder)}/")
+
+
 def _run_summary(result: PeriodResult) -> None:
+    from kpi.run.publish import REPORTS
+
     period = result.period_end.isoformat()
     if result.skipped:
-        print(f"{period}: nothing changed since version {result.version} (same input files, parameters and code); "
-              f"no new version made. `kpi run --period {period} --force` reruns it anyway.")
-        print(f"Reports: {display(result.report_dir)}/")
+        _skipped(result.period_end, result.version, result.report_dir)
         return
     print(f"Ran {_coverage_line(result)}")
     changes = result.version_changes
@@ -150,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(period.isoformat())
             return 0
         if args.command == "checks":
+            from kpi.inputs.suites import all_checks
+
             for check in all_checks():
                 column = f", column '{check.column}'" if check.column else ""
                 print(f"{check.id:<48} {check.severity:<5} {check.file}{column}: {check.expected}")
@@ -157,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "versions":
             return _list_versions(parse_period(args.period))
         if args.command == "final":
+            from kpi.run.runner import mark_final
+
             version = mark_final(parse_period(args.period), number=args.version, params_dir=PARAMS_DIR,
                                  outputs_dir=OUTPUTS_DIR)
             print(f"{args.period}: version {version.number} marked final and published as "
@@ -167,18 +190,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress = Progress()
         for period in _periods(args):
             if args.command == "validate":
+                from kpi.run.runner import validate_period
+
                 result = validate_period(period, data_dir=args.data_dir, reports_dir=QUALITY_REPORTS_DIR,
                                          progress=progress)
                 print(result.gate.summary_text())
                 print(f"Data OK for {_coverage_line(result)}")
                 print(f"Quality report: {display(result.quality_page)}")
             else:
+                same = None if args.force else unchanged(
+                    period, load_params(period, params_dir=PARAMS_DIR, extra_file=args.params, overrides=args.overrides),
+                    data_dir=args.data_dir, outputs_dir=OUTPUTS_DIR)
+                if same:
+                    _skipped(period, same.number, OUTPUTS_DIR / period.isoformat())
+                    index = OUTPUTS_DIR / "index.html"
+                    continue
                 result = run_period(period, data_dir=args.data_dir, params_file=args.params,
                                     overrides=args.overrides, force=args.force, processed_dir=DATA_PROCESSED,
                                     reports_dir=QUALITY_REPORTS_DIR, outputs_dir=OUTPUTS_DIR, progress=progress)
                 _run_summary(result)
+                index = result.index
         if args.command == "run":
-            print(f"Index of all periods: {display(result.index)}")
+            print(f"Index of all periods: {display(index)}")
         return 0
     except KpiError as exc:
         print(f"kpi: {exc}", file=sys.stderr)

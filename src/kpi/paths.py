@@ -9,10 +9,12 @@ from pathlib import Path
 PROJECT_ROOT = Path(os.environ.get("KPI_PROJECT_ROOT", Path(__file__).resolve().parents[2]))
 
 DATA_RAW = PROJECT_ROOT / "data" / "raw"
-DATA_PROCESSED = PROJECT_ROOT / "data" / "processed"
+# KPI_PROCESSED_DIR and KPI_OUTPUTS_DIR move the generated files elsewhere (the benchmark, a second workspace);
+# the workbooks' kernels inherit them, so both sides of a run agree.
+DATA_PROCESSED = Path(os.environ.get("KPI_PROCESSED_DIR", PROJECT_ROOT / "data" / "processed"))
 PARAMS_DIR = PROJECT_ROOT / "params"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-OUTPUTS_DIR = PROJECT_ROOT / "outputs"
+OUTPUTS_DIR = Path(os.environ.get("KPI_OUTPUTS_DIR", PROJECT_ROOT / "outputs"))
 # The gate's own pages live apart from the published reports, so a failed check never replaces one.
 QUALITY_REPORTS_DIR = OUTPUTS_DIR / "laatu"
 

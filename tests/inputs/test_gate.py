@@ -103,3 +103,24 @@ class TestConsistencyFrame:
         assert frame.loc["toimintakulut_per_asukas 31.12.2022", "abs_difference"] == 1.0  # within ±1 € rounding
         assert frame.loc["sopeutus_saasto_kertyma 31.12.2022", "computed"] == pytest.approx(0.5)
         assert "sopeutus_htv_kertyma 31.12.2022" not in frame.index  # no given value: nothing to compare
+
+
+class TestKeptResult:
+    def test_a_saved_result_is_what_workbook_00_shows(self, year_end, tmp_path, monkeypatch):
+        from kpi.inputs import gate
+
+        path = gate.save_result(year_end, tmp_path / "gate.pickle")
+        monkeypatch.setattr(gate, "run_gate", lambda *a, **k: pytest.fail("the gate ran again"))
+        kept = gate.gate_result(str(path), DATA_RAW, year_end.period_end, {"soft": [], "hard": []})
+        assert [f.message() for f in kept.findings] == [f.message() for f in year_end.findings]
+        assert kept.passed and len(kept.inputs["observations"]) == len(year_end.inputs["observations"])
+
+    def test_another_period_or_no_file_runs_the_gate(self, year_end, tmp_path, monkeypatch):
+        from kpi.inputs import gate
+
+        path = gate.save_result(year_end, tmp_path / "gate.pickle")
+        calls = []
+        monkeypatch.setattr(gate, "run_gate", lambda *a, **k: calls.append(a) or "fresh")
+        assert gate.gate_result(str(path), DATA_RAW, dt.date(2021, 6, 30), {"soft": [], "hard": []}) == "fresh"
+        assert gate.gate_result("", DATA_RAW, year_end.period_end, {"soft": [], "hard": []}) == "fresh"
+        assert len(calls) == 2

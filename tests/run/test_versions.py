@@ -56,3 +56,23 @@ def test_decorate_replaces_its_own_navigation():
     assert twice.count("<nav") == 1 and twice.count("<footer>") == 1
     assert "Versio 3 · lopullinen" in twice and 'href="../index.html"' in twice and "../../../" not in twice
     assert "Versio 3 · luonnos (lopullinen on versio 2)" in once
+
+
+def test_unchanged_needs_the_same_files_parameters_and_a_published_folder(tmp_path):
+    from kpi.run.versions import data_hashes, run_fingerprint, unchanged
+
+    data = tmp_path / "raw"
+    data.mkdir()
+    (data / "a.csv").write_text("x", encoding="utf-8")
+    (data / "README.md").write_text("not an input", encoding="utf-8")
+    assert list(data_hashes(data)) == ["a.csv"]
+    params = {"status": {"tolerance_pct": 5}}
+    keep(tmp_path, 1, fingerprint=run_fingerprint(params, data))
+    assert unchanged(PERIOD, params, data_dir=data, outputs_dir=tmp_path) is None  # nothing published yet
+    (tmp_path / PERIOD.isoformat()).mkdir()
+    (tmp_path / PERIOD.isoformat() / "manifest.json").write_text("{}", encoding="utf-8")
+    assert unchanged(PERIOD, params, data_dir=data, outputs_dir=tmp_path).number == 1
+    assert unchanged(PERIOD, {"status": {"tolerance_pct": 6}}, data_dir=data, outputs_dir=tmp_path) is None
+    (data / "a.csv").write_text("y", encoding="utf-8")
+    assert unchanged(PERIOD, params, data_dir=data, outputs_dir=tmp_path) is None
+    assert run_fingerprint(params, tmp_path / "missing") is None

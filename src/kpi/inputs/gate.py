@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import pickle
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +29,10 @@ def great_expectations() -> tuple[Any, Any, float]:
     """Import great-expectations once per process; return the module, its expectations and the import seconds."""
     # GX would otherwise send usage statistics: reports are built offline and must stay that way.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    # jsonschema (imported by great-expectations, later by nbformat) compiles an IRI grammar at import when the
+    # optional rfc3987-syntax is installed (jupyter brings it): about 3 s here for an "iri" format check this
+    # project never uses. Marking it absent makes jsonschema skip that one checker.
+    sys.modules.setdefault("rfc3987_syntax", None)
     begin = time.perf_counter()
     import great_expectations as gx
     import great_expectations.expectations as gxe
@@ -463,3 +469,27 @@ def _with_reasons(finding: Finding, table: RawTable) -> Finding:
     samples = tuple(Sample(x.key, x.shown, explain_cell(cells[x.key], column.type, table.decimal))
                     for x in finding.samples)
     return dataclasses.replace(finding, samples=samples)
+
+
+def save_result(result: GateResult, path: Path) -> Path:
+    """Keep a gate result for the workbooks of the same run (pickle: written and read by this process tree only)."""
+    # a check's `build` makes its GX expectation (a lambda, not picklable); the workbook only reads the outcomes
+    light = dataclasses.replace(result, findings=[dataclasses.replace(f, check=dataclasses.replace(f.check, build=None))
+                                                  for f in result.findings])
+    with open(path, "wb") as fh:
+        pickle.dump(light, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def gate_result(gate_file: str, data_dir: Path, period_end: dt.date, quality: dict[str, list[str]]) -> GateResult:
+    """The gate's result for a workbook: the one `kpi run` just made (`gate_file`), else a fresh run of the gate.
+
+    Reading the run's result saves a second import of great-expectations and a second validation in the
+    kernel of workbook 00; run on its own (JupyterLab, plain papermill) the workbook validates by itself.
+    """
+    if gate_file:
+        with open(gate_file, "rb") as fh:
+            result = pickle.load(fh)  # noqa: S301 - our own file from the same run, never user input
+        if result.period_end == period_end:
+            return result
+    return run_gate(data_dir, period_end, **quality)

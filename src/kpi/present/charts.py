@@ -36,7 +36,8 @@ def figure_html(fig: plt.Figure, *, alt: str, caption: str, data: pd.DataFrame |
     read the exact values; the PNG is embedded as a data URL so the page stays self-contained.
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    # No bbox_inches="tight": it draws every figure twice; the charts lay themselves out (tight_layout) instead.
+    fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
     src = base64.b64encode(buffer.getvalue()).decode("ascii")
     table = ""

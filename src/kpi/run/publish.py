@@ -6,7 +6,6 @@ import datetime as dt
 import html
 import json
 import os
-import platform
 import shutil
 import subprocess
 import tempfile
@@ -14,7 +13,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +31,6 @@ REPORTS = {
 TEMPLATES = Path(__file__).resolve().parents[1] / "present" / "templates"
 FAILED_DIR_NAME = "epaonnistuneet"
 VERSIONS_LINK = "versiot"  # kpi.run.versions.VERSIONS_DIR_NAME, as a link from outputs/index.html
-PACKAGES = ("kpi", "pandas", "numpy", "great-expectations", "papermill", "nbconvert", "nbclient", "ipykernel",
-            "matplotlib", "seaborn", "pyarrow", "openpyxl", "pyyaml")
-
 
 @dataclass(frozen=True)
 class ExecutedNotebook:
@@ -198,17 +193,6 @@ def relabel(folder: Path, period_end: dt.date, periods: list[dt.date], *, root: 
         page = decorate(path.read_text(encoding="utf-8"),
                         nav=navigation(period_end, name, periods, root=root, version=version))
         path.write_text(page, encoding="utf-8")
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of the packages that shape a report (and of Python)."""
-    versions = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
 
 
 def git_commit() -> str | None:

@@ -14,8 +14,7 @@ from typing import Any
 
 from kpi.export.excel import write_workbook
 from kpi.export.word import write_findings
-from kpi.inputs.datasets import input_hashes
-from kpi.inputs.gate import DataQualityError, GateResult, great_expectations, run_gate
+from kpi.inputs.gate import DataQualityError, GateResult, great_expectations, run_gate, save_result
 from kpi.inputs.processed import write_processed
 from kpi.inputs.quality import completeness_matrix, period_coverage
 from kpi.measures.changes import previous_period_end
@@ -30,9 +29,9 @@ from kpi.run import publish as publish_module
 from kpi.run import versions
 from kpi.run.progress import Progress
 from kpi.run.publish import (FAILED_DIR_NAME, REPORTS, decorate, execute_notebooks, export_html, footer, git_commit,
-                             make_staging, navigation, package_versions, publish, relabel, version_line, write_index)
-from kpi.run.versions import (Version, final_number, fingerprint, folder_name, list_versions, next_number,
-                              versions_dir)
+                             make_staging, navigation, publish, relabel, version_line, write_index)
+from kpi.run.versions import (Version, final_number, folder_name, list_versions, next_number, package_versions,
+                              run_fingerprint, unchanged, versions_dir)
 
 
 @dataclass(frozen=True)
@@ -125,26 +124,23 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
         A workbook failed (exit code 4); the executed notebook is kept under ``outputs/epaonnistuneet/``.
     """
     progress = progress or Progress(enabled=False)
+    first_timing = len(progress.timings)  # one Progress serves every period of `kpi run --all`
     started = dt.datetime.now()
     period = period_end.isoformat()
     with progress.step(f"Parameters for {period}"):
         params = load_params(period_end, params_dir=params_dir, extra_file=params_file, overrides=overrides)
         StatusRules.from_params(params)  # the rules are checked before any data is read
     with progress.step("Comparing inputs, parameters and code with the newest version"):
-        try:
-            hashes = input_hashes(data_dir)
-        except OSError:
-            hashes = None  # a missing file: the gate says which, in its own words
-        versions = package_versions()
-        # publish.NOTEBOOKS_DIR at call time: the workbooks that will actually run
-        fp = fingerprint(hashes, params, versions, notebooks_dir=publish_module.NOTEBOOKS_DIR) if hashes else None
+        notebooks_dir = publish_module.NOTEBOOKS_DIR  # at call time: the workbooks that will actually run
+        same = None if force else unchanged(period_end, params, data_dir=data_dir, outputs_dir=outputs_dir,
+                                            notebooks_dir=notebooks_dir)
+        fp = run_fingerprint(params, data_dir, notebooks_dir)
         kept = list_versions(outputs_dir, period_end)
         newest = kept[-1] if kept else None
-    if (not force and fp and newest and newest.manifest.get("fingerprint") == fp
-            and (outputs_dir / period / "manifest.json").exists()):
+    if same:
         return PeriodResult(period_end, period_label(period_end), None, reports_dir / f"{period}.html",
-                            newest.manifest.get("coverage", {}), params, (), outputs_dir / period,
-                            outputs_dir / "index.html", version=newest.number, skipped=True)
+                            same.manifest.get("coverage", {}), params, (), outputs_dir / period,
+                            outputs_dir / "index.html", version=same.number, skipped=True)
 
     quality = {"soft": list(params["quality"]["soft"]), "hard": list(params["quality"]["hard"])}
     result, page = _gate(period_end, data_dir, quality, progress, reports_dir)
@@ -170,10 +166,13 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
              "version_changes": None if by_version is None else by_version.to_dict("records"),
              "period_changes": by_period.to_dict("records")}, indent=1, ensure_ascii=False, default=str),
             encoding="utf-8")
+        gate_file = save_result(result, staging / ".gate.pickle")  # workbook 00 shows it instead of validating again
         with progress.step(f"Running {len(REPORTS)} workbooks with papermill"):
-            executed = execute_notebooks({**params, "changes_file": str(changes_file)}, data_dir=data_dir,
-                                         workdir=staging / "notebooks", failed_dir=outputs_dir / FAILED_DIR_NAME / period,
+            executed = execute_notebooks({**params, "changes_file": str(changes_file), "gate_file": str(gate_file)},
+                                         data_dir=data_dir, workdir=staging / "notebooks",
+                                         failed_dir=outputs_dir / FAILED_DIR_NAME / period,
                                          on_done=lambda nb: progress.timed(f"  workbook {nb.name}", nb.seconds))
+        gate_file.unlink()
         manifest["notebook_seconds"] = {nb.name: round(nb.seconds, 2) for nb in executed}
         with progress.step("Writing the Excel workbook and the Word draft"):
             title = f"{params['report']['title']} – {period_label(period_end)}"
@@ -200,7 +199,13 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
                         version=version_line(number, None))
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone after the rename; removes a half-built one on failure
-    index = write_index(outputs_dir)
+    with progress.step("Writing outputs/index.html"):
+        index = write_index(outputs_dir)
+    # the stage times of this run beside its version, for `make bench` and for anyone asking why a run was slow
+    (target / "ajoajat.json").write_text(json.dumps(
+        {"total": round(sum(t for name, t in progress.timings[first_timing:] if not name.startswith("  ")), 3),
+         "stages": [[name.strip(), round(t, 3)] for name, t in progress.timings[first_timing:]]}, indent=1),
+        encoding="utf-8")
     return PeriodResult(period_end, period_label(period_end), result, page, figures.coverage, params, tuple(files),
                         outputs_dir / period if final is None else target, index, version=number,
                         final_version=final, version_changes=by_version, period_changes=by_period)

@@ -7,8 +7,10 @@ import functools
 import hashlib
 import json
 import os
+import platform
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,53 @@ def code_hash(notebooks_dir: Path = NOTEBOOKS_DIR) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+#: The packages whose versions shape a report (recorded in every manifest, part of the fingerprint).
+PACKAGES = ("kpi", "pandas", "numpy", "great-expectations", "papermill", "nbconvert", "nbclient", "ipykernel",
+            "matplotlib", "seaborn", "pyarrow", "openpyxl", "python-docx", "pyyaml")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape a report (and of Python)."""
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def data_hashes(data_dir: Path) -> dict[str, str]:
+    """sha256 of every file in the input folder (its README aside): any change there means a new run."""
+    found = {}
+    for path in sorted(Path(data_dir).iterdir()):
+        if path.is_file() and path.name != "README.md":
+            found[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def run_fingerprint(params: dict[str, Any], data_dir: Path, notebooks_dir: Path = NOTEBOOKS_DIR) -> str | None:
+    """The fingerprint of a run about to start; None when the input folder cannot be read (the gate will say why)."""
+    try:
+        hashes = data_hashes(data_dir)
+    except OSError:
+        return None
+    return fingerprint(hashes, params, package_versions(), notebooks_dir=notebooks_dir)
+
+
+def unchanged(period_end: dt.date, params: dict[str, Any], *, data_dir: Path, outputs_dir: Path,
+              notebooks_dir: Path = NOTEBOOKS_DIR) -> Version | None:
+    """The newest version when a run now would repeat it (same fingerprint, still published), else None.
+
+    Cheap on purpose (hashes and JSON, no pandas or great-expectations): an unchanged rerun answers in a moment.
+    """
+    kept = list_versions(outputs_dir, period_end)
+    if not kept or not (outputs_dir / period_end.isoformat() / "manifest.json").exists():
+        return None
+    fp = run_fingerprint(params, data_dir, notebooks_dir)
+    return kept[-1] if fp and kept[-1].manifest.get("fingerprint") == fp else None
 
 
 def fingerprint(input_files: dict[str, str], params: dict[str, Any], versions: dict[str, str], *,
