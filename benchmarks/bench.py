@@ -114,7 +114,7 @@ def main() -> None:
 
     if "scaling" not in skip:
         print("Gate (great-expectations) + KPI computations on synthetic inputs, one fresh process each:")
-        print(f"  {'factor':>6} {'rows':>9} {'indicators':>10} {'wall':>7} {'read+type':>9} {'validate':>8} "
+        print(f"  {'factor':>6} {'rows':>9} {'indicators':>10} {'wall':>7} {'read+type':>9} {'GX checks':>9} "
               f"{'compute':>7} {'gate+KPI':>8} {'µs/row':>7} {'peak MiB':>8}")
         for factor in [int(f) for f in args.scales.split(",")]:
             copies, years = SCALES[factor]
@@ -127,7 +127,7 @@ def main() -> None:
             cmd = [str(BIN / "python"), str(ROOT / "benchmarks" / "scale_worker.py"), str(folder), args.period]
             wall, m = worker(cmd, env)
             print(f"  {factor:>5}× {m['rows']:>9,} {m['indicators']:>10,} {wall:>6.1f}s {m['read_and_type']:>8.1f}s "
-                  f"{m['validate']:>7.1f}s {m['compute']:>6.1f}s {m['gate_and_compute']:>7.1f}s "
+                  f"{m['validate']:>8.1f}s {m['compute']:>6.1f}s {m['gate_and_compute']:>7.1f}s "
                   f"{1e6 * m['gate_and_compute'] / m['rows']:>7.1f} {m['peak_mib']:>8}",
                   flush=True)
             if folder != DATA_RAW:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi.errors import KpiError, UsageError
-from kpi.paths import DATA_PROCESSED, DATA_RAW, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR, display
+from kpi.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR, display
 from kpi.run.periods import latest_period, parse_period, periods_with_params
 from kpi.run.progress import Progress
 from kpi.run.params import load_params
@@ -200,14 +200,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 same = None if args.force else unchanged(
                     period, load_params(period, params_dir=PARAMS_DIR, extra_file=args.params, overrides=args.overrides),
-                    data_dir=args.data_dir, outputs_dir=OUTPUTS_DIR)
+                    data_dir=args.data_dir, outputs_dir=OUTPUTS_DIR, notebooks_dir=NOTEBOOKS_DIR)
                 if same:
                     _skipped(period, same.number, OUTPUTS_DIR / period.isoformat())
                     index = OUTPUTS_DIR / "index.html"
                     continue
                 result = run_period(period, data_dir=args.data_dir, params_file=args.params,
                                     overrides=args.overrides, force=args.force, processed_dir=DATA_PROCESSED,
-                                    reports_dir=QUALITY_REPORTS_DIR, outputs_dir=OUTPUTS_DIR, progress=progress)
+                                    reports_dir=QUALITY_REPORTS_DIR, outputs_dir=OUTPUTS_DIR,
+                                    notebooks_dir=NOTEBOOKS_DIR, progress=progress)
                 _run_summary(result)
                 index = result.index
         if args.command == "run":

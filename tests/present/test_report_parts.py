@@ -122,6 +122,26 @@ class TestSentencesAndCharts:
         assert "Suurin toteumaprosentti" in text.budget_alt(totals, names, period_frames["period"])
         charts.budget_chart(totals, names, forecast=period_frames["period"].month == 6)
 
+    def test_charts_are_drawn_once_when_saved(self, inputs, monkeypatch):
+        """A chart keeps no layout engine, so savefig draws it once (a kept engine costs a second full draw)."""
+        import matplotlib.figure
+
+        points = ch.series(inputs.strategy, inputs["observations"], "lahiruoka_osuus")
+        fig = charts.trend_chart(points, title="x", unit="%")
+        assert fig.get_layout_engine() is None
+        draws = []
+        real_draw = matplotlib.figure.Figure.draw
+        monkeypatch.setattr(matplotlib.figure.Figure, "draw", lambda self, r: draws.append(1) or real_draw(self, r))
+        charts.figure_html(fig, alt="x", caption="x")
+        assert len(draws) == 1
+
+    def test_scipy_is_hidden_only_while_seaborn_loads(self):
+        import sys
+
+        import scipy.stats
+
+        assert sys.modules["scipy.stats"] is scipy.stats and scipy.stats.norm.cdf(0) == 0.5
+
     def test_markdown_escaping(self):
         assert fi.escape_markdown("<script>alert(1)</script> *x*") == "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\*"
 

@@ -73,7 +73,7 @@ class TestFailureIsolation:
         nb = nbformat.read(notebooks / "02_elinvoima.ipynb", as_version=4)
         nb.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("testivirhe")'))
         nbformat.write(nb, notebooks / "02_elinvoima.ipynb")
-        monkeypatch.setattr(publish, "NOTEBOOKS_DIR", notebooks)
+        monkeypatch.setattr(cli, "NOTEBOOKS_DIR", notebooks)
         monkeypatch.setattr(cli, "OUTPUTS_DIR", outputs)
         monkeypatch.setattr(cli, "DATA_PROCESSED", root / "processed")
         monkeypatch.setattr(cli, "QUALITY_REPORTS_DIR", outputs / "laatu")

@@ -256,11 +256,18 @@ def read_raw(path: Path, spec: TableSpec) -> RawTable:
     names = [by_lower.get(h.lower(), h) if h else f"(column {n + 1} without a name)" for n, h in enumerate(header)]
     width = len(names)
     data: dict[str, list[Any]] = {SOURCE_ROW: [n for n, _ in rows]}
-    for k, name in enumerate(names):
-        if name in data:
-            continue  # a duplicated header is reported by the gate and by type_table
-        data[name] = [_cell_text(r[k], decimal) if k < len(r) else None for _, r in rows]
-    data[EXTRA_CELLS] = [sum(1 for c in r[width:] if not _is_empty(c)) for _, r in rows]
+    if suffix == ".csv" and all(len(r) == width for _, r in rows):
+        # the usual CSV: every cell is text and every row as wide as the header; transposing in C is much faster
+        columns = list(zip(*(r for _, r in rows)))
+        for k, name in enumerate(names):
+            if name not in data:  # a duplicated header is reported by the gate and by type_table
+                data[name] = [c.strip() or None for c in columns[k]]
+        data[EXTRA_CELLS] = [0] * len(rows)
+    else:
+        for k, name in enumerate(names):
+            if name not in data:
+                data[name] = [_cell_text(r[k], decimal) if k < len(r) else None for _, r in rows]
+        data[EXTRA_CELLS] = [sum(1 for c in r[width:] if not _is_empty(c)) for _, r in rows]
     data[CELLS_DETAIL] = [f"{width + k} cells" for k in data[EXTRA_CELLS]]
     # object columns keep None as None (a str column would turn it into NaN)
     frame = pd.DataFrame({k: pd.Series(v, dtype="object") for k, v in data.items()})
@@ -353,7 +360,7 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], Li
         raise InputFileError(f"{display(path)}: the file has no header row and no data")
     header = [c.strip() for c in records[header_at]]
     # Excel row number = record index + 1 (a quoted cell with a line break is still one Excel row).
-    rows = [(n + 1, r) for n, r in enumerate(records) if n > header_at and any(c.strip() for c in r)]
+    rows = [(n + 1, r) for n, r in enumerate(records) if n > header_at and "".join(r).strip()]
     return header, rows, decimal
 
 
@@ -421,23 +428,10 @@ def type_table(raw: RawTable) -> pd.DataFrame:
                         f"{len(raw.header)} columns of the header ({sample}); a stray separator, or a decimal comma in a "
                         "comma-separated file?")
 
-    rows = frame[SOURCE_ROW].tolist()
-    values: dict[str, list[Any]] = {c.field: [] for c in spec.columns}
+    rows = frame[SOURCE_ROW].to_numpy()
+    values: dict[str, pd.Series] = {}
     for column in spec.columns:
-        empty: list[int] = []
-        bad: list[tuple[int, Any, str]] = []
-        out = values[column.field]
-        for n, cell in zip(rows, frame[column.header].tolist()):
-            if _is_empty(cell):
-                out.append(False if column.type == "bool" else None)
-                if column.required:
-                    empty.append(n)
-                continue
-            try:
-                out.append(parse_cell(cell, column.type, decimal=decimal))
-            except _CellError as exc:
-                out.append(None)
-                bad.append((n, cell, str(exc)))
+        values[column.field], empty, bad = _typed_column(frame[column.header], rows, column, decimal)
         if empty:
             problems.append(f"column '{column.header}': {len(empty)} empty cell{'s' if len(empty) > 1 else ''} where "
                             f"{_EXPECTED[column.type]} is required (rows {_rows(empty)})")
@@ -453,8 +447,41 @@ def type_table(raw: RawTable) -> pd.DataFrame:
 
     typed = pd.DataFrame({SOURCE_ROW: rows})
     for column in spec.columns:
-        typed[column.field] = _series(values[column.field], column.type)
+        typed[column.field] = values[column.field]
     return typed
+
+
+def _typed_column(cells: pd.Series, rows: Any, column: Column,
+                  decimal: Literal[",", "."]) -> tuple[pd.Series, list[int], list[tuple[int, Any, str]]]:
+    """One column typed with :func:`parse_cell`: the typed values, the rows left empty where a value is
+    required, and the rows whose cells are not of the type (row, cell, why).
+
+    Each distinct cell text is parsed once (ids, dates and units repeat on every row), so a million-row
+    file costs a few distinct values and one vectorised lookup rather than a million parses.
+    """
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    empty_value = False if column.type == "bool" else None
+    parsed: list[Any] = []
+    state = []  # per distinct value: "" typed, "empty", or why it is refused
+    for raw in uniques:
+        if _is_empty(raw):
+            parsed.append(empty_value)
+            state.append("empty")
+            continue
+        try:
+            parsed.append(parse_cell(raw, column.type, decimal=decimal))
+            state.append("")
+        except _CellError as exc:
+            parsed.append(None)
+            state.append(str(exc))
+    parsed.append(empty_value)  # code -1 (a missing cell) takes the last entry
+    state.append("empty")
+    typed = _series(parsed, column.type).take(codes).reset_index(drop=True)
+    states = pd.Series(state, dtype="object").to_numpy()[codes]
+    empty = rows[states == "empty"].tolist() if column.required else []
+    bad_at = (states != "") & (states != "empty")
+    bad = [(int(n), uniques[c], states[i]) for i, n, c in zip(bad_at.nonzero()[0], rows[bad_at], codes[bad_at])]
+    return typed, empty, bad
 
 
 def expected_text(column_type: ColumnType, decimal: Literal[",", "."]) -> str:

@@ -50,7 +50,8 @@ def notebook_parameters(notebook: Path, params: dict[str, Any], data_dir: Path) 
 
 def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, failed_dir: Path,
                       on_done: Callable[[ExecutedNotebook], None] | None = None,
-                      names: list[str] | None = None) -> list[ExecutedNotebook]:
+                      names: list[str] | None = None,
+                      notebooks_dir: Path = NOTEBOOKS_DIR) -> list[ExecutedNotebook]:
     """Run the workbooks of a period with papermill, in parallel on the machine's cores.
 
     Parameters
@@ -67,6 +68,8 @@ def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, 
         Called with each finished notebook (progress lines).
     names : list of str, optional
         Which workbooks (default: all of :data:`REPORTS`).
+    notebooks_dir : Path
+        Where the workbooks are (the repository's ``notebooks/``; tests run altered copies).
 
     Raises
     ------
@@ -79,12 +82,12 @@ def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, 
     workdir.mkdir(parents=True, exist_ok=True)
 
     def run(name: str) -> ExecutedNotebook:
-        source = NOTEBOOKS_DIR / f"{name}.ipynb"
+        source = notebooks_dir / f"{name}.ipynb"
         target = workdir / f"{name}.ipynb"
         begin = time.perf_counter()
         try:
             papermill.execute_notebook(str(source), str(target), parameters=notebook_parameters(source, params, data_dir),
-                                       cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                                       cwd=str(notebooks_dir), progress_bar=False, log_output=False,
                                        kernel_name="python3",
                                        # the kernel's own warnings (TCP on loopback) would otherwise fill the log
                                        extra_arguments=["--IPKernelApp.log_level=ERROR"])

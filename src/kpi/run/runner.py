@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,14 +22,13 @@ from kpi.measures.changes import previous_period_end
 from kpi.measures.compare import period_changes, version_changes
 from kpi.measures.period import PeriodFigures, compute, snapshot, statuses
 from kpi.measures.status import STATUSES, StatusRules
-from kpi.paths import DATA_PROCESSED, DATA_RAW, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR
+from kpi.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR
 from kpi.present.quality import render_quality_page
 from kpi.run.params import load_params, quality_settings
 from kpi.run.periods import period_label, periods_with_params
-from kpi.run import publish as publish_module
 from kpi.run import versions
 from kpi.run.progress import Progress
-from kpi.run.publish import (FAILED_DIR_NAME, REPORTS, decorate, execute_notebooks, export_html, footer, git_commit,
+from kpi.run.publish import (FAILED_DIR_NAME, REPORTS, ExecutedNotebook, decorate, execute_notebooks, export_html, footer, git_commit,
                              make_staging, navigation, publish, relabel, version_line, write_index)
 from kpi.run.versions import (Version, final_number, folder_name, list_versions, next_number, package_versions,
                               run_fingerprint, unchanged, versions_dir)
@@ -100,7 +100,8 @@ def validate_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_di
 def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Path = PARAMS_DIR,
                params_file: Path | None = None, overrides: Iterable[str] = (), force: bool = False,
                processed_dir: Path = DATA_PROCESSED, reports_dir: Path = QUALITY_REPORTS_DIR,
-               outputs_dir: Path = OUTPUTS_DIR, progress: Progress | None = None) -> PeriodResult:
+               outputs_dir: Path = OUTPUTS_DIR, notebooks_dir: Path = NOTEBOOKS_DIR,
+               progress: Progress | None = None) -> PeriodResult:
     """Run one period end to end, keep the run as a new version, and publish it unless a final version exists.
 
     parameters → (skip when inputs, parameters and code equal the newest version's) → gate → processed parquet
@@ -131,7 +132,6 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
         params = load_params(period_end, params_dir=params_dir, extra_file=params_file, overrides=overrides)
         StatusRules.from_params(params)  # the rules are checked before any data is read
     with progress.step("Comparing inputs, parameters and code with the newest version"):
-        notebooks_dir = publish_module.NOTEBOOKS_DIR  # at call time: the workbooks that will actually run
         same = None if force else unchanged(period_end, params, data_dir=data_dir, outputs_dir=outputs_dir,
                                             notebooks_dir=notebooks_dir)
         fp = run_fingerprint(params, data_dir, notebooks_dir)
@@ -167,11 +167,23 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
              "period_changes": by_period.to_dict("records")}, indent=1, ensure_ascii=False, default=str),
             encoding="utf-8")
         gate_file = save_result(result, staging / ".gate.pickle")  # workbook 00 shows it instead of validating again
-        with progress.step(f"Running {len(REPORTS)} workbooks with papermill"):
+        deep = "../../../"  # from outputs/versiot/<period>/<NNN>/ back to outputs/
+
+        def to_html(nb: ExecutedNotebook) -> None:
+            """Each page is exported as soon as its workbook is done, while the other kernels still run."""
+            progress.timed(f"  workbook {nb.name}", nb.seconds)
+            begin = time.perf_counter()
+            page = export_html(nb.path, title=f"{REPORTS[nb.name]} – {period_label(period_end)}")
+            page = decorate(page, footer=footer(manifest), nav=navigation(
+                period_end, nb.name, periods, root=deep, version=version_line(number, final)))
+            (staging / f"{nb.name}.html").write_text(page, encoding="utf-8")
+            progress.timed(f"  HTML of {nb.name} with nbconvert", time.perf_counter() - begin)
+
+        with progress.step(f"Running {len(REPORTS)} workbooks with papermill, each exported to HTML as it ends"):
             executed = execute_notebooks({**params, "changes_file": str(changes_file), "gate_file": str(gate_file)},
                                          data_dir=data_dir, workdir=staging / "notebooks",
-                                         failed_dir=outputs_dir / FAILED_DIR_NAME / period,
-                                         on_done=lambda nb: progress.timed(f"  workbook {nb.name}", nb.seconds))
+                                         failed_dir=outputs_dir / FAILED_DIR_NAME / period, notebooks_dir=notebooks_dir,
+                                         on_done=to_html)
         gate_file.unlink()
         manifest["notebook_seconds"] = {nb.name: round(nb.seconds, 2) for nb in executed}
         with progress.step("Writing the Excel workbook and the Word draft"):
@@ -179,14 +191,6 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
             write_workbook(staging / f"arviointikertomus_{period}.xlsx", strategy=strategy, figures=figures,
                            params=params, version_changes=by_version, period_changes=by_period, title=title)
             write_findings(staging / f"havainnot_{period}.docx", strategy=strategy, figures=figures, title=title)
-        with progress.step("Exporting HTML with nbconvert"):
-            deep = "../../../"  # from outputs/versiot/<period>/<NNN>/ back to outputs/
-            for name, report_title in REPORTS.items():
-                html_page = export_html(staging / "notebooks" / f"{name}.ipynb",
-                                        title=f"{report_title} – {period_label(period_end)}")
-                html_page = decorate(html_page, footer=footer(manifest), nav=navigation(
-                    period_end, name, periods, root=deep, version=version_line(number, final)))
-                (staging / f"{name}.html").write_text(html_page, encoding="utf-8")
         with progress.step(f"Keeping version {number}" + ("" if final else f" and publishing outputs/{period}")):
             manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str),
