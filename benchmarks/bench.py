@@ -86,7 +86,9 @@ def main() -> None:
     kpi = str(BIN / "kpi")
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}; workspace {work}")
-    print(f"Period {args.period}; {args.repeats} runs of each chain, alternating; medians.\n")
+    print(f"Period {args.period}; {args.repeats} run{'s' if args.repeats != 1 else ''} of each chain, alternating; medians."
+          + (" Fewer than 3 runs: a quick check that the benchmark works, not figures to quote." if args.repeats < 3
+             else "") + "\n")
 
     if "chains" not in skip:
         timed([kpi, "run", "--period", args.period, "--force"], env)  # warm-up: caches, .pyc, the first version
@@ -105,7 +107,7 @@ def main() -> None:
             print(f"  {name:<62} {median([s.get(name, 0.0) for s in stages]):6.2f} s")
         unchanged = [timed([kpi, "run", "--period", args.period], env) for _ in range(5)]
         print(f"\nUnchanged rerun (kpi run --period {args.period}, nothing changed; 5 runs): median "
-              f"{median(unchanged):.2f} s (target < 2 s)")
+              f"{median(unchanged):.2f} s (target < 2 s)\n")
 
     if "all" not in skip:
         periods = subprocess.run([kpi, "periods"], env=env, capture_output=True, text=True).stdout.split()
