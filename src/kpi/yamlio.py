@@ -11,15 +11,7 @@ from kpi.errors import KpiError
 from kpi.paths import display
 
 
-# libyaml's parser when PyYAML was built with it: about 10× faster on a big strategia.yaml, same marks and errors
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """A safe loader that refuses duplicate mapping keys, which PyYAML would silently overwrite."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -31,18 +23,38 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate mapping keys, which PyYAML would silently overwrite."""
+
+
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+if hasattr(yaml, "CSafeLoader"):
+    class _FastUniqueKeyLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """The same with libyaml's parser (about 10× faster on a big strategia.yaml)."""
+
+    _FastUniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _FAST: type = _FastUniqueKeyLoader
+else:  # PyYAML built without libyaml
+    _FAST = _UniqueKeyLoader
 
 
 def parse_yaml(text: str, *, origin: str, error: type[KpiError]) -> Any:
     """Parse YAML text; raise `error` naming `origin`, the line and the column on bad syntax."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"{origin}: not valid YAML{where}: {problem}") from None
+        return yaml.load(text, Loader=_FAST)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as fast_error:
+        exc = fast_error
+    # libyaml words its problems and places its marks differently; the pure-Python parser's message is the one
+    # documented and tested, so a file that fails is parsed once more, slowly, only to say why
+    try:
+        yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as plain_error:
+        exc = plain_error
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    raise error(f"{origin}: not valid YAML{where}: {problem}") from None
 
 
 def load_yaml(path: Path, *, error: type[KpiError]) -> Any:

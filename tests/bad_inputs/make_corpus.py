@@ -153,6 +153,8 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
                         ["column 'kauden_loppu'", "a period end: 30.6. or 31.12.", "'15.7.2021'"]),
     "bad_date": ("havainnot.csv", csv_case("havainnot.csv", replace_once(";30.6.2021;", ";kesäkuu 2021;")),
                  ["column 'kauden_loppu'", "a date like 30.6.2023", "'kesäkuu 2021' (not a date)"]),
+    "year_typo": ("havainnot.csv", csv_case("havainnot.csv", replace_once(";31.12.2021;", ";31.12.1021;")),
+                  ["column 'kauden_loppu'", "'31.12.1021' (a year outside 1900–2100)"]),
     "duplicate_rows": ("havainnot.csv", csv_case("havainnot.csv", duplicate_line("lahiruoka_osuus;31.12.2022")),
                        ["indikaattori_id + kauden_loppu", "one row per indicator and period end", "2 rows differ"]),
     "unknown_indicator_id": ("havainnot.csv", csv_case("havainnot.csv", replace_once("\r\neva_lkm;31.12.2022;",

@@ -201,6 +201,14 @@ class TestMalformedCsv:
         assert "column 'kauden_loppu': expected a date like 30.6.2023" in message
         assert "column 'esimerkkiarvo': expected kyllä or ei" in message
 
+    def test_out_of_range_date_and_huge_number_are_findings_not_crashes(self, tmp_path):
+        # pandas holds dates only from 1677 to 2262 and Int64 below 2**63: such cells must be refused, not crash
+        message = read_error(write(tmp_path, HEADER + "\nA;30.6.1021;1;99999999999999999999;ei\nB;1.1.2301;1;2;ei\n"))
+        assert "column 'kauden_loppu': expected a date like 30.6.2023" in message
+        assert "row 2: '30.6.1021' (a year outside 1900–2100)" in message
+        assert "row 3: '1.1.2301' (a year outside 1900–2100)" in message
+        assert "row 2: '99999999999999999999' (too large a whole number)" in message
+
     def test_row_with_extra_cells(self, tmp_path):
         message = read_error(write(tmp_path, HEADER + "\nA;30.6.2023;1;5;1;ei\n"))
         assert "1 row with more cells than the 5 columns of the header (row 2 has 6)" in message

@@ -115,6 +115,14 @@ class TestBrokenStrategy:
         with pytest.raises(StrategyError, match=r"not valid YAML at line \d+, column \d+"):
             load_strategy(path)
 
+    def test_yaml_syntax_error_is_worded_by_the_documented_parser(self, tmp_path):
+        # libyaml parses good files (fast) but says "did not find expected ',' or ']'"; the message is PyYAML's
+        path = tmp_path / "strategia.yaml"
+        path.write_text("municipality: Kemijärvi\ngoals: [1, 2\nversion: 3\n", encoding="utf-8")
+        with pytest.raises(StrategyError) as err:
+            load_strategy(path)
+        assert str(err.value).endswith("not valid YAML at line 3, column 8: expected ',' or ']', but got ':'")
+
     def test_duplicate_yaml_key_is_refused(self, tmp_path):
         path = tmp_path / "strategia.yaml"
         path.write_text("municipality: Kemijärvi\nmunicipality: Rovaniemi\n", encoding="utf-8")

@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from kpi import cli
+from kpi.errors import NotebookError
 from kpi.run import publish
 from kpi.run.publish import REPORTS
 from kpi.run.runner import run_period
@@ -86,6 +87,34 @@ class TestFailureIsolation:
         assert kept.exists() and "nothing was published" in err and str(kept.name) in err
         assert (outputs / "2023-06-30" / "manifest.json").read_bytes() == before
         assert not list(outputs.glob(".staging-*"))
+
+    def test_a_failing_workbook_is_reported_even_when_an_earlier_export_failed(self, tmp_path):
+        # workbooks run in parallel; the HTML export of one that ended (on_done) may fail too, and must not hide
+        # the failing workbook, whose NotebookError is what the analyst needs (exit 4, the kept notebook)
+        notebooks = tmp_path / "notebooks"
+        notebooks.mkdir()
+        for name, code in [("a_hyva", "x = 1"), ("b_rikki", 'raise RuntimeError("testivirhe")')]:
+            nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), notebooks / f"{name}.ipynb")
+
+        def export_fails(done):
+            raise OSError(f"disk full while exporting {done.name}")
+
+        with pytest.raises(NotebookError, match=r"notebook b_rikki\.ipynb failed in cell .*RuntimeError: testivirhe"):
+            publish.execute_notebooks({}, data_dir=tmp_path, workdir=tmp_path / "nb", failed_dir=tmp_path / "failed",
+                                      on_done=export_fails, names=["a_hyva", "b_rikki"], notebooks_dir=notebooks)
+        assert (tmp_path / "failed" / "b_rikki.ipynb").exists()
+
+    def test_an_export_error_alone_is_raised(self, tmp_path):
+        notebooks = tmp_path / "notebooks"
+        notebooks.mkdir()
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), notebooks / "a.ipynb")
+
+        def export_fails(done):
+            raise OSError("disk full")
+
+        with pytest.raises(OSError, match="disk full"):
+            publish.execute_notebooks({}, data_dir=tmp_path, workdir=tmp_path / "nb", failed_dir=tmp_path / "failed",
+                                      on_done=export_fails, names=["a"], notebooks_dir=notebooks)
 
     @pytest.mark.parametrize("period", ["../x", "2023-07-01", "30.6"])
     def test_bad_period_exits_2_before_any_work(self, period, tmp_path, monkeypatch, capsys):

@@ -490,8 +490,15 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
 def _file_finding(file: str, message: str) -> Finding:
     check = Check(f"{file.rsplit('.', 1)[0]}.readable", f"file:{file}", file, None, "a readable file",
                   "luettava tiedosto", lambda gxe: None)
-    # the reader's message already starts with the file's path; keep only what follows it
-    detail = message.split(":", 1)[1].strip() if ":" in message.split("\n", 1)[0] else message
+    # the reader's message already starts with the file's path; keep only what follows it, and a bulleted
+    # list of problems ("… has 2 problems:" then "  - …" lines) as one line, since the finding is one bullet
+    head, *rest = message.split("\n")
+    if ":" not in head:
+        detail = message
+    elif head.endswith(":") and rest:
+        detail = "; ".join(line.strip().removeprefix("- ") for line in rest if line.strip())
+    else:
+        detail = message.split(":", 1)[1].strip()
     return Finding(check, "hard", False, detail=detail)
 
 

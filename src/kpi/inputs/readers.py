@@ -87,6 +87,8 @@ REASONS_FI = {
     "a percent sign; give the number only": "prosenttimerkki; anna pelkkä luku",
     "not a number": "ei luku",
     "not a calendar date": "ei kalenterin päivä",
+    "a year outside 1900–2100": "vuosi ei ole väliltä 1900–2100",
+    "too large a whole number": "liian suuri kokonaisluku",
     "not a date": "ei päivämäärä",
     "a true/false value": "totuusarvo",
     "not a whole number": "ei kokonaisluku",
@@ -145,21 +147,32 @@ def format_date_fi(value: Any) -> str:
 
 
 def parse_date(raw: Any) -> dt.date:
-    """Parse a date given as a date object, ``d.m.yyyy`` (Finnish) or ``yyyy-mm-dd``."""
+    """Parse a date given as a date object, ``d.m.yyyy`` (Finnish) or ``yyyy-mm-dd``, in the years 1900–2100."""
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return _plausible(raw.date())
     if isinstance(raw, dt.date):
-        return raw
+        return _plausible(raw)
     text = str(raw).strip()
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
     try:
         if m:
-            return dt.date(int(m[3]), int(m[2]), int(m[1]))
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text)
+            date = dt.date(int(m[3]), int(m[2]), int(m[1]))
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            date = dt.date.fromisoformat(text)
+        else:
+            raise _CellError("not a date")
+    except _CellError:
+        raise
     except ValueError:
         raise _CellError("not a calendar date") from None
-    raise _CellError("not a date")
+    return _plausible(date)
+
+
+def _plausible(date: dt.date) -> dt.date:
+    # 30.6.1021 is a typing slip, not history; pandas could not even hold it (its dates end at 1677 and 2262)
+    if not 1900 <= date.year <= 2100:
+        raise _CellError("a year outside 1900–2100")
+    return date
 
 
 def parse_cell(raw: Any, column_type: ColumnType, *, decimal: Literal[",", "."] = ",") -> Any:
@@ -176,6 +189,8 @@ def parse_cell(raw: Any, column_type: ColumnType, *, decimal: Literal[",", "."] 
         if column_type == "int":
             if not value.is_integer():
                 raise _CellError("not a whole number")
+            if abs(value) >= 2**63:  # beyond a 64-bit column (pandas' Int64)
+                raise _CellError("too large a whole number")
             return int(value)
         return value
     if column_type == "date":

@@ -106,14 +106,16 @@ def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, 
     workers = max(1, min(len(names), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(run, n) for n in names]
-        results, first_error = [], None
+        results, errors = [], []
         for future in futures:
             try:
                 results.append(future.result())
-            except NotebookError as exc:
-                first_error = first_error or exc
-    if first_error:
-        raise first_error
+            except Exception as exc:  # noqa: BLE001 - every workbook ends before one error is raised
+                errors.append(exc)
+    # a failing workbook is what the analyst must see first (exit 4 names it); an error in the HTML export of
+    # another workbook that ended earlier must not hide it
+    if errors:
+        raise next((e for e in errors if isinstance(e, NotebookError)), errors[0])
     return results
 
 
