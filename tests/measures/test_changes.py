@@ -58,6 +58,12 @@ class TestSeries:
         assert len(s) == 7 and s.after_break.tolist() == [False] * 5 + [True, False]
         assert s.target.iloc[-1] == 8.86 and pd.isna(s.target.iloc[0])
 
+    def test_until_leaves_out_later_period_ends(self, inputs):
+        s = series(inputs.strategy, inputs["observations"], "tuloveroprosentti", until=dt.date(2022, 6, 30))
+        assert s.period_end.dt.date.tolist() == [dt.date(2020, 12, 31), dt.date(2021, 6, 30), dt.date(2021, 12, 31),
+                                                 dt.date(2022, 6, 30)]
+        assert not s.after_break.any()
+
     def test_band_target_middle(self, inputs):
         s = series(inputs.strategy, inputs["observations"], "yritystontti_hinta")
         assert s.target.iloc[1] == 4.0 and s.target_low.iloc[1] == 3.0 and s.target_high.iloc[1] == 5.0

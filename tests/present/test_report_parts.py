@@ -113,6 +113,55 @@ class TestSentencesAndCharts:
                                               flow=indicator.kind == "flow"), alt=alt, caption="x",
                            data=tables.series_table(points, indicator.unit))
 
+    def test_flow_alt_at_30_6_sets_the_half_year_against_half_the_target(self, inputs):
+        indicator = inputs.strategy.indicator("uudet_yritykset_lkm")
+        points = ch.series(inputs.strategy, inputs["observations"], indicator.id, until=dt.date(2022, 6, 30))
+        alt = text.trend_alt(indicator, points)
+        year_end = points[points.period_end.dt.month == 12].dropna(subset=["value"])
+        latest = points.iloc[-1]
+        assert alt.startswith(f"Uudet yritykset nousi: {fi.with_unit(year_end.value.iloc[0], 'kpl')} (31.12.2020) → "
+                              f"{fi.with_unit(year_end.value.iloc[-1], 'kpl')} (31.12.2021).")
+        assert f"Tammi–kesäkuun kertymä 30.6.2022 oli {fi.with_unit(latest.value, 'kpl')}." in alt
+        assert f"Puolet vuoden tavoitteesta ({fi.with_unit(latest.target / 2, 'kpl')})" in alt
+
+    def test_axis_labels_have_the_decimals_their_step_needs(self):
+        ticks = charts.FinnishTicks()
+        assert ticks.format_ticks([20.5, 21.0, 21.5, 22.0]) == ["20,5", "21,0", "21,5", "22,0"]
+        assert ticks.format_ticks([0.25, 0.5, 0.75]) == ["0,25", "0,50", "0,75"]
+        assert ticks.format_ticks([4000, 6000, 8000]) == ["4\u00a0000", "6\u00a0000", "8\u00a0000"]
+
+    def test_only_example_values_are_hollow_and_in_the_legend(self, inputs):
+        import matplotlib.pyplot as plt
+
+        points = ch.series(inputs.strategy, inputs["observations"], "tuloveroprosentti", until=dt.date(2022, 6, 30))
+        assert points.is_example.tolist() == [True, True, True, False]  # the 2022 rate is a real figure
+        fig = charts.trend_chart(points, title="x", unit="%")
+        ax = fig.axes[0]
+        dots = {c.get_label(): (len(c.get_offsets()), {tuple(f[:3].round(3)) for f in c.get_facecolor()})
+                for c in ax.collections}
+        assert dots["○ esimerkkiarvo"] == (3, {(1.0, 1.0, 1.0)}) and dots["_"][0] == 1
+        assert dots["_"][1] != {(1.0, 1.0, 1.0)}
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["arvo", "○ esimerkkiarvo", "tavoite"]
+        plt.close(fig)
+
+    def test_flow_chart_keeps_the_period_ends_in_time_order(self, inputs):
+        """Year totals and 30.6. totals share one time axis; the sote break sits between 31.12.2022 and 30.6.2023."""
+        import matplotlib.pyplot as plt
+
+        points = ch.series(inputs.strategy, inputs["observations"], "toimintakulut_per_asukas")
+        fig = charts.trend_chart(points.iloc[::-1], title="x", unit="€/asukas", flow=True)
+        ax = fig.axes[0]
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        assert labels == ["31.12.2020", "30.6.2021", "31.12.2021", "30.6.2022", "31.12.2022", "30.6.2023", "31.12.2023"]
+        # the year values are joined up to the break and not across it
+        value_lines = [line for line in ax.get_lines() if line.get_linestyle() == "-" and line.get_color() == charts.BLUE]
+        assert [[labels[int(x)] for x in line.get_xdata()] for line in value_lines] == [
+            ["31.12.2020", "31.12.2021", "31.12.2022"], ["31.12.2023"]]
+        assert [t.get_text() for t in ax.get_legend().get_texts()].count("vuoden arvo") == 1
+        breaks = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == ":"]
+        assert breaks == [4.5]
+        plt.close(fig)
+
     def test_budget_sentence_chart_and_alt(self, inputs, period_frames):
         names = {a.id: a.name for a in inputs.strategy.responsible_areas}
         totals = finance.area_totals(period_frames["follow_up"])

@@ -76,8 +76,12 @@ def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end
     return pd.DataFrame(rows).astype({c: "float64" for c in columns})
 
 
-def series(strategy: Strategy, observations: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """One indicator over all period ends, with its target of each year and whether a break precedes the point.
+def series(strategy: Strategy, observations: pd.DataFrame, indicator_id: str,
+           until: dt.date | None = None) -> pd.DataFrame:
+    """One indicator over the period ends, with its target of each year and whether a break precedes the point.
+
+    `until` is the period end a report describes: later values are left out, so a rerun of 30.6.2022 shows
+    what was known then even when the data already holds 2023.
 
     Returns
     -------
@@ -87,6 +91,8 @@ def series(strategy: Strategy, observations: pd.DataFrame, indicator_id: str) ->
     """
     ind = strategy.indicator(indicator_id)
     obs = observations[observations.indicator_id == indicator_id].sort_values("period_end")
+    if until is not None:
+        obs = obs[obs.period_end <= pd.Timestamp(until)]
     rows = []
     previous = None
     for r in obs.itertuples():

@@ -40,6 +40,24 @@ sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
 WIDTH = 5.2
 
 
+class FinnishTicks(matplotlib.ticker.Formatter):
+    """Axis labels with a decimal comma, a space between thousands and as many decimals as the tick step needs.
+
+    A fixed number of decimals would label the steps of 21,0 … 22,0 as "21, 22, 22" on a flat series.
+    """
+
+    ticks: tuple[float, ...] = ()
+
+    def set_locs(self, locs) -> None:  # matplotlib hands over all tick positions before labelling each
+        self.ticks = tuple(locs)
+
+    def __call__(self, value: float, pos=None) -> str:
+        steps = [b - a for a, b in zip(self.ticks, self.ticks[1:]) if b > a]
+        step = min(steps) if steps else 1.0
+        decimals = next((d for d in range(4) if abs(round(step, d) - step) < 1e-9 * max(1.0, step)), 4)
+        return fi.number(value, decimals)
+
+
 def figure_html(fig: plt.Figure, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> str:
     """A figure as an accessible HTML block: the PNG inline, `alt` stating its finding, the numbers in a table.
 
@@ -95,24 +113,46 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
     `points` is :func:`kpi.measures.changes.series`; example values are drawn hollow. For a `flow` indicator
     (a year's total) the line joins the year-end values and the 30.6. totals are separate triangles.
     """
+    points = points.sort_values("period_end", kind="stable").reset_index(drop=True)
     if flow:  # a yearly survey or round has nothing to show at 30.6.
-        points = points[(points.period_end.dt.month == 12) | points.value.notna()].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
-    x = [fi.date(d) for d in points.period_end]
-    filled = points.is_example.map({True: "white", False: BLUE})
+        # a break that fell on a dropped 30.6. point is still drawn, before the next point kept
+        span = points.after_break.cumsum()
+        kept = (points.period_end.dt.month == 12) | points.value.notna()
+        points = points[kept].assign(after_break=span[kept].diff().fillna(0).gt(0)).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.6))
+    # Positions, not date strings: matplotlib orders text categories by first use, so plotting the year-end
+    # values before the 30.6. ones would put every 31.12. first and the half-years after them.
+    x = list(range(len(points)))
+    ax.set_xticks(x, [fi.date(d) for d in points.period_end])
+    # The line stops at a series break: values on either side are not comparable, so nothing joins them.
+    span = points.after_break.cumsum()
+
+    def line(on: pd.Series, label: str) -> None:
+        for n, part in enumerate(span[on].unique()):
+            rows = on & (span == part)
+            ax.plot([v for v, r in zip(x, rows) if r], points.value[rows], color=BLUE, linewidth=2,
+                    label=label if n == 0 else "_")
+
+    def dots(on: pd.Series) -> None:
+        # measured values filled, example values hollow; only the hollow marker gets a legend entry
+        for example, face, label in ((False, BLUE, "_"), (True, "white", "○ esimerkkiarvo")):
+            rows = on & (points.is_example == example)
+            if rows.any():
+                ax.scatter([v for v, r in zip(x, rows) if r], points.value[rows], color=face, edgecolor=BLUE,
+                           zorder=3, s=36, label=label)
+
     if flow:
         # a 30.6. value of a yearly total covers six months: drawing it on the same line would zigzag
         year = points.period_end.dt.month == 12
-        ax.plot([v for v, y in zip(x, year) if y], points.value[year], color=BLUE, linewidth=2, label="vuoden arvo")
+        line(year, "vuoden arvo")
         half = ~year & points.value.notna()
         if half.any():
             ax.scatter([v for v, h in zip(x, half) if h], points.value[half], marker="^", color=GREY, zorder=3,
                        s=36, label="1–6 kertymä")
-        ax.scatter([v for v, y in zip(x, year) if y], points.value[year], color=filled[year], edgecolor=BLUE,
-                   zorder=3, s=36, label="○ esimerkkiarvo")
+        dots(year)
     else:
-        ax.plot(x, points.value, color=BLUE, linewidth=2, label="arvo")
-        ax.scatter(x, points.value, color=filled, edgecolor=BLUE, zorder=3, s=36, label="○ esimerkkiarvo")
+        line(pd.Series(True, index=points.index), "arvo")
+        dots(pd.Series(True, index=points.index))
     if points.target_low.notna().any():
         ax.fill_between(x, points.target_low, points.target_high, color="#999999", alpha=0.25, step="mid",
                         label="tavoiteväli")
@@ -125,8 +165,9 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
     ax.set_title(textwrap.fill(title, 48), fontsize=11, loc="left")
     ax.set_ylabel(unit)
     ax.tick_params(axis="x", labelrotation=30, labelsize=9)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fi.number(v, 0 if abs(v) >= 10 else 1)))
-    ax.legend(fontsize=9, loc="best")
+    ax.yaxis.set_major_formatter(FinnishTicks())
+    # Below the plot, in two columns: a legend inside the axes can hide a point on a narrow phone chart.
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
     return _laid_out(fig)
 
 
@@ -142,7 +183,7 @@ def budget_chart(areas: pd.DataFrame, names: dict[str, str], *, forecast: bool) 
             rows.append({"alue": names.get(r.responsible_area, r.responsible_area), "mikä": "ennuste 31.12.",
                          "M€": r.costs_forecast / 1e6})
     frame = pd.DataFrame(rows)
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
     sns.barplot(frame, x="M€", y="alue", hue="mikä", palette=["#BBBBBB", BLUE, "#E69F00"][: frame["mikä"].nunique()],
                 ax=ax, edgecolor="black")
     for container, hatch in zip(ax.containers, ["", "//", ".."]):
@@ -150,8 +191,13 @@ def budget_chart(areas: pd.DataFrame, names: dict[str, str], *, forecast: bool) 
             bar.set_hatch(hatch)
     ax.set_ylabel("")
     ax.set_xlabel("Toimintakulut, M€")
-    ax.legend(title="", fontsize=9)
-    return _laid_out(fig)
+    ax.xaxis.set_major_formatter(FinnishTicks())
+    # under the chart, centred on the figure: the long area names push the axes to the right
+    ax.legend(title="", fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 0.0), bbox_transform=fig.transFigure,
+              ncol=3, frameon=False)
+    _laid_out(fig)
+    fig.subplots_adjust(bottom=fig.subplotpars.bottom + 0.08)  # a row for the legend under the axis title
+    return fig
 
 
 def adjustment_chart(by_year: pd.DataFrame, *, target_eur: float, years: tuple[int, ...]) -> plt.Figure:
@@ -164,5 +210,6 @@ def adjustment_chart(by_year: pd.DataFrame, *, target_eur: float, years: tuple[i
     ax.axhline(target_eur / 1e6, color="black", linewidth=1)
     ax.text(len(labels) - 0.5, target_eur / 1e6, f" tavoite {fi.euros(target_eur)}", va="bottom", ha="right", fontsize=9)
     ax.set_ylabel("M€")
+    ax.yaxis.set_major_formatter(FinnishTicks())
     ax.legend(fontsize=9, loc="upper left")
     return _laid_out(fig)

@@ -43,28 +43,54 @@ def goal_chart_alt(goals: pd.DataFrame, names: dict[str, str]) -> str:
 
 
 def trend_alt(indicator, points: pd.DataFrame) -> str:
-    """Alt text of a trend chart: how the value moved from the first to the last point, and against the target."""
+    """Alt text of a trend chart: how the value moved from the first to the last point, and against the target.
+
+    A ``flow`` indicator (a year's total) moves from year value to year value; a 30.6. total that ends the
+    series is told apart and set against half the year's target, as the status rules do by default.
+    """
     have = points.dropna(subset=["value"])
     if have.empty:
         return f"{indicator.name}: ei arvoja."
-    first, last = have.iloc[0], have.iloc[-1]
-    move = "nousi" if last.value > first.value else "laski" if last.value < first.value else "pysyi ennallaan"
-    text = (f"{indicator.name} {move}: {fi.with_unit(first.value, indicator.unit)} ({fi.date(first.period_end)}) → "
-            f"{fi.with_unit(last.value, indicator.unit)} ({fi.date(last.period_end)}).")
-    if pd.notna(last.target_low):
-        inside = last.target_low <= last.value <= last.target_high
-        text += f" Viimeisin arvo on tavoitevälin {'sisällä' if inside else 'ulkopuolella'}."
-    elif pd.notna(last.target):
-        better = last.value >= last.target if indicator.direction == "higher_better" else last.value <= last.target
-        text += (f" Vuoden tavoite {fi.with_unit(last.target, indicator.unit)} "
-                 f"{'saavutettiin' if better else 'jäi saavuttamatta'}"
-                 + (" (30.6. arvo on puolen vuoden kertymä)" if indicator.kind == "flow" and last.period_end.month == 6 else "")
-                 + ".")
+    flow = indicator.kind == "flow"
+    latest = have.iloc[-1]
+    trend = have[have.period_end.dt.month == 12] if flow else have
+    if len(trend) >= 2:
+        first, last = trend.iloc[0], trend.iloc[-1]
+        move = "nousi" if last.value > first.value else "laski" if last.value < first.value else "pysyi ennallaan"
+        text = (f"{indicator.name} {move}: {fi.with_unit(first.value, indicator.unit)} ({fi.date(first.period_end)}) → "
+                f"{fi.with_unit(last.value, indicator.unit)} ({fi.date(last.period_end)}).")
+    elif len(trend):
+        text = f"{indicator.name} oli {fi.with_unit(trend.iloc[0].value, indicator.unit)} ({fi.date(trend.iloc[0].period_end)})."
+    else:
+        text = f"{indicator.name}:"
+    if flow and latest.period_end.month == 6:
+        text += f" Tammi–kesäkuun kertymä {fi.date(latest.period_end)} oli {fi.with_unit(latest.value, indicator.unit)}."
+        text += _against_target(indicator, latest.value, latest.target / 2, latest.target_low / 2,
+                                latest.target_high / 2, half=True)
+    else:
+        text += _against_target(indicator, latest.value, latest.target, latest.target_low, latest.target_high,
+                                half=False)
     if points.after_break.any():
         text += " Sarjassa on sarjakatko, jonka yli arvot eivät ole vertailukelpoisia."
     if points.is_example.any():
         text += " Osa arvoista on esimerkkiarvoja."
     return text
+
+
+def _against_target(indicator, value: float, target: float, low: float, high: float, *, half: bool) -> str:
+    """" Vuoden tavoite 30 % saavutettiin." or " Viimeisin arvo on tavoitevälin sisällä." (empty without a target).
+
+    `half`: the value is a January–June total, set against half the year's target or band.
+    """
+    if pd.notna(low):
+        band = "puolitetun tavoitevälin" if half else "tavoitevälin"
+        return f" Viimeisin arvo on {band} {'sisällä' if low <= value <= high else 'ulkopuolella'}."
+    if pd.isna(target):
+        return ""
+    better = value >= target if indicator.direction == "higher_better" else value <= target
+    what = (f"Puolet vuoden tavoitteesta ({fi.with_unit(target, indicator.unit)})" if half else
+            f"Vuoden tavoite {fi.with_unit(target, indicator.unit)}")
+    return f" {what} {'saavutettiin' if better else 'jäi saavuttamatta'}."
 
 
 def budget_sentence(totals: pd.DataFrame, period_end) -> str:
