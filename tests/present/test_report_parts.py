@@ -208,13 +208,15 @@ class TestFindings:
             assert "Arviot poikkeavat tiedoista" in set(findings.category)
 
     def test_overruns_are_sentences(self):
-        follow = pd.DataFrame({"responsible_area": ["sote"], "account_group": ["Palvelujen ostot"], "flag": ["ylitys"],
+        follow = pd.DataFrame({"responsible_area": ["tekn"], "account_group": ["Palvelujen ostot"], "flag": ["ylitys"],
                                "realisation_pct": [56.25], "expected_pct": [50.0]})
         findings = evaluation_findings(assessment=pd.DataFrame(columns=["goal_id", "goal", "data", "disagree", "sentence"]),
                                        measures=pd.DataFrame(columns=["measure_id", "status", "reason"]),
-                                       measure_names={}, follow_up=follow, area_names={"sote": "Sote"},
+                                       measure_names={}, follow_up=follow, area_names={"tekn": "Tekn. palvelut"},
                                        coverage={}, period_end=dt.date(2022, 6, 30))
-        assert findings.text.iloc[0].startswith("Sote, palvelujen ostot: toteuma 56,2")
+        # a point in the area name stays a point; one no-break space before each per cent sign
+        assert findings.text.tolist() == [f"Tekn. palvelut, palvelujen ostot: toteuma {fi.percent(56.25)} talousarviosta "
+                                          "ylittyy (odotettu 50\u00a0%)."]
 
 
 class TestOpenInputs:

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from kpi.measures.status import EI_ARVIOITAVISSA, EI_TOTEUTUNUT
+from kpi.present import fi
 
 CATEGORIES = ("Tavoitteet, jotka eivät toteutuneet", "Arviot poikkeavat tiedoista", "Mittarit, joita ei voi arvioida",
               "Talousarvion ylitykset ja alitukset", "Tietojen laatu")
@@ -52,8 +53,7 @@ def evaluation_findings(*, assessment: pd.DataFrame, measures: pd.DataFrame, mea
         what = "ylittyy" if r.flag == "ylitys" else "jää alle odotetun"
         rows.append((CATEGORIES[3], r.responsible_area,
                      f"{area_names.get(r.responsible_area, r.responsible_area)}, {r.account_group.lower()}: toteuma "
-                     f"{r.realisation_pct:.1f} % talousarviosta {what} (odotettu {r.expected_pct:.0f} %).".replace(".", ",", 1)
-                     .replace("% talousarviosta", "\u00a0% talousarviosta")))
+                     f"{fi.percent(r.realisation_pct)} talousarviosta {what} (odotettu {fi.percent(r.expected_pct, 0)})."))
     if coverage.get("example_values"):
         rows.append((CATEGORIES[4], "esimerkkiarvot",
                      f"Kauden {coverage['values']} indikaattoriarvosta {coverage['example_values']} on esimerkkiarvoja; "
