@@ -123,6 +123,9 @@ class TestSentencesAndCharts:
                               f"{fi.with_unit(year_end.value.iloc[-1], 'kpl')} (31.12.2021).")
         assert f"Tammi–kesäkuun kertymä 30.6.2022 oli {fi.with_unit(latest.value, 'kpl')}." in alt
         assert f"Puolet vuoden tavoitteesta ({fi.with_unit(latest.target / 2, 'kpl')})" in alt
+        # under flow_at_30_6: full_year the status rules compare with the whole year's target, and so does the alt
+        whole = text.trend_alt(indicator, points, st.StatusRules(flow_at_30_6="full_year"))
+        assert f"Vuoden tavoite {fi.with_unit(latest.target, 'kpl')} jäi saavuttamatta." in whole
 
     def test_axis_labels_have_the_decimals_their_step_needs(self):
         ticks = charts.FinnishTicks()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi.measures.status import StatusRules, effective_target
 from kpi.present import fi
 from kpi.present.fi import count_phrase
 
@@ -42,18 +43,18 @@ def goal_chart_alt(goals: pd.DataFrame, names: dict[str, str]) -> str:
             + f". Heikoin: {weakest.goal_id} {names.get(weakest.goal_id, '')} ({weakest.status}).")
 
 
-def trend_alt(indicator, points: pd.DataFrame) -> str:
+def trend_alt(indicator, points: pd.DataFrame, rules: StatusRules | None = None) -> str:
     """Alt text of a trend chart: how the value moved from the first to the last point, and against the target.
 
     A ``flow`` indicator (a year's total) moves from year value to year value; a 30.6. total that ends the
-    series is told apart and set against half the year's target, as the status rules do by default.
+    series is told apart and set against the target the status rules compare it with
+    (:func:`kpi.measures.status.effective_target`: half the year's under ``flow_at_30_6: prorate``).
     """
     have = points.dropna(subset=["value"])
     if have.empty:
         return f"{indicator.name}: ei arvoja."
-    flow = indicator.kind == "flow"
-    latest = have.iloc[-1]
-    trend = have[have.period_end.dt.month == 12] if flow else have
+    half_year = indicator.kind == "flow" and have.period_end.iloc[-1].month == 6
+    trend = have[have.period_end.dt.month == 12] if indicator.kind == "flow" else have
     if len(trend) >= 2:
         first, last = trend.iloc[0], trend.iloc[-1]
         move = "nousi" if last.value > first.value else "laski" if last.value < first.value else "pysyi ennallaan"
@@ -63,13 +64,12 @@ def trend_alt(indicator, points: pd.DataFrame) -> str:
         text = f"{indicator.name} oli {fi.with_unit(trend.iloc[0].value, indicator.unit)} ({fi.date(trend.iloc[0].period_end)})."
     else:
         text = f"{indicator.name}:"
-    if flow and latest.period_end.month == 6:
+    latest = have.iloc[-1]
+    if half_year:
         text += f" Tammi–kesäkuun kertymä {fi.date(latest.period_end)} oli {fi.with_unit(latest.value, indicator.unit)}."
-        text += _against_target(indicator, latest.value, latest.target / 2, latest.target_low / 2,
-                                latest.target_high / 2, half=True)
-    else:
-        text += _against_target(indicator, latest.value, latest.target, latest.target_low, latest.target_high,
-                                half=False)
+    rules = rules or StatusRules()
+    text += _against_target(indicator, latest.value, effective_target(indicator, latest.period_end.date(), rules),
+                            halved=half_year and rules.flow_at_30_6 == "prorate")
     if points.after_break.any():
         text += " Sarjassa on sarjakatko, jonka yli arvot eivät ole vertailukelpoisia."
     if points.is_example.any():
@@ -77,18 +77,18 @@ def trend_alt(indicator, points: pd.DataFrame) -> str:
     return text
 
 
-def _against_target(indicator, value: float, target: float, low: float, high: float, *, half: bool) -> str:
+def _against_target(indicator, value: float, target, *, halved: bool) -> str:
     """" Vuoden tavoite 30 % saavutettiin." or " Viimeisin arvo on tavoitevälin sisällä." (empty without a target).
 
-    `half`: the value is a January–June total, set against half the year's target or band.
+    `halved`: the target is half the year's, for a January–June total.
     """
-    if pd.notna(low):
-        band = "puolitetun tavoitevälin" if half else "tavoitevälin"
-        return f" Viimeisin arvo on {band} {'sisällä' if low <= value <= high else 'ulkopuolella'}."
-    if pd.isna(target):
+    if target is None:
         return ""
+    if isinstance(target, tuple):
+        band = "puolitetun tavoitevälin" if halved else "tavoitevälin"
+        return f" Viimeisin arvo on {band} {'sisällä' if target[0] <= value <= target[1] else 'ulkopuolella'}."
     better = value >= target if indicator.direction == "higher_better" else value <= target
-    what = (f"Puolet vuoden tavoitteesta ({fi.with_unit(target, indicator.unit)})" if half else
+    what = (f"Puolet vuoden tavoitteesta ({fi.with_unit(target, indicator.unit)})" if halved else
             f"Vuoden tavoite {fi.with_unit(target, indicator.unit)}")
     return f" {what} {'saavutettiin' if better else 'jäi saavuttamatta'}."
 
