@@ -14,7 +14,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help setup browser report validate test bench lab lock clean
+.PHONY: help setup browser report validate test fuzz bench lab lock clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,12 @@ validate: setup ## check the strategy and the latest period's data; prints every
 # loadgroup keeps the tests that share one published folder (xdist_group) on one worker, so it is built once.
 test: setup browser ## run the whole test suite with line coverage of src/kpi (fails under 90 %)
 	KPI_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadgroup --cov=kpi --cov-report=term:skip-covered --cov-fail-under=90
+
+# The same fuzz test as in `make test` (100 cases there), with many more cases; FUZZ_SEED picks another set.
+FUZZ_CASES ?= 1000
+fuzz: setup ## feed the quality gate FUZZ_CASES (default 1000) mutated copies of the inputs; says how many ran
+	FUZZ_CASES=$(FUZZ_CASES) $(BIN)/python -m pytest tests/fuzz -n 2 -q -p no:cacheprovider
+	@echo "make fuzz: $(FUZZ_CASES) cases, seed $${FUZZ_SEED:-20261130} (FUZZ_CASES=N FUZZ_SEED=S make fuzz for others)"
 
 # A script, not a test: it prints figures and ratios and asserts nothing (see BENCHMARKS.md). BENCH_ARGS passes options.
 bench: setup ## time a period run against the naive papermill/nbconvert chain, all periods, reruns and scaling

@@ -87,6 +87,16 @@ class TestValidate:
         code, _, err = run(capsys, "validate", "--latest", "--data-dir", str(data_copy))
         assert code == 3 and "vaesto.csv: file not found" in err
 
+    def test_scratch_data_does_not_replace_the_real_data_quality_page(self, capsys, processed, data_copy, tmp_path):
+        assert run(capsys, "validate", "--period", "2022-12-31")[0] == 0
+        real = tmp_path / "laatu" / "2022-12-31.html"
+        before = real.read_bytes()
+        (data_copy / "vaesto.csv").unlink()
+        code, _, err = run(capsys, "validate", "--period", "2022-12-31", "--data-dir", str(data_copy))
+        scratch = data_copy.parent / "raw-laatu-2022-12-31.html"
+        assert code == 3 and f"Quality report: {scratch}" in err
+        assert real.read_bytes() == before and "vaesto.csv" in scratch.read_text(encoding="utf-8")
+
     def test_broken_strategy_exits_3(self, capsys, processed, data_copy):
         path = data_copy / "strategia.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace("pillar: elinvoima", "pillar: elinvoma", 1),

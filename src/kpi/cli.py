@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.errors import KpiError, UsageError
+from kpi import interrupts
+from kpi.errors import Interrupted, KpiError, UsageError
 from kpi.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR, display
 from kpi.run.periods import latest_period, parse_period, periods_with_params
+from kpi.run.lock import run_lock
 from kpi.run.progress import Progress
 from kpi.run.params import load_params
 from kpi.run.versions import list_versions, unchanged, versions_dir
@@ -28,7 +30,8 @@ EXIT_CODES = """exit codes:
   1  anything else (a bug: please report it with the message)
   2  bad arguments or parameters
   3  the data-quality checks failed (nothing was written)
-  4  a notebook failed"""
+  4  a notebook failed
+  130, 143  interrupted by Ctrl-C or SIGTERM (nothing half-made is kept)"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -159,6 +162,8 @@ def _list_versions(period) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see ``kpi --help``)."""
+    restore = interrupts.install()
+    progress = Progress()
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -180,39 +185,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "final":
             from kpi.run.runner import mark_final
 
-            version = mark_final(parse_period(args.period), number=args.version, params_dir=PARAMS_DIR,
-                                 outputs_dir=OUTPUTS_DIR)
+            period = parse_period(args.period)  # a bad argument is refused before the lock makes outputs/
+            with run_lock(OUTPUTS_DIR):
+                version = mark_final(period, number=args.version, params_dir=PARAMS_DIR, outputs_dir=OUTPUTS_DIR)
             print(f"{args.period}: version {version.number} marked final and published as "
                   f"{display(OUTPUTS_DIR / args.period)}/; a later run makes a new draft beside it")
             return 0
         if not args.data_dir.is_dir():
             raise UsageError(f"--data-dir {args.data_dir}: no such folder")
-        progress = Progress()
-        for period in _periods(args):
-            if args.command == "validate":
-                from kpi.run.runner import validate_period
-
-                result = validate_period(period, data_dir=args.data_dir, reports_dir=QUALITY_REPORTS_DIR,
-                                         progress=progress)
-                print(result.gate.summary_text())
-                print(f"Data OK for {_coverage_line(result)}")
-                print(f"Quality report: {display(result.quality_page)}")
-            else:
-                same = None if args.force else unchanged(
-                    period, load_params(period, params_dir=PARAMS_DIR, extra_file=args.params, overrides=args.overrides),
-                    data_dir=args.data_dir, outputs_dir=OUTPUTS_DIR, notebooks_dir=NOTEBOOKS_DIR)
-                if same:
-                    _skipped(period, same.number, OUTPUTS_DIR / period.isoformat())
-                    index = OUTPUTS_DIR / "index.html"
-                    continue
-                result = run_period(period, data_dir=args.data_dir, params_file=args.params,
-                                    overrides=args.overrides, force=args.force, processed_dir=DATA_PROCESSED,
-                                    reports_dir=QUALITY_REPORTS_DIR, outputs_dir=OUTPUTS_DIR,
-                                    notebooks_dir=NOTEBOOKS_DIR, progress=progress)
-                _run_summary(result)
-                index = result.index
         if args.command == "run":
-            print(f"Index of all periods: {display(index)}")
+            periods = _periods(args)  # bad arguments are refused before the lock makes outputs/
+            with run_lock(OUTPUTS_DIR):
+                _run(args, periods, progress)
+            return 0
+        from kpi.run.runner import validate_period
+
+        for period in _periods(args):
+            result = validate_period(period, data_dir=args.data_dir, reports_dir=QUALITY_REPORTS_DIR,
+                                     progress=progress)
+            print(result.gate.summary_text())
+            print(f"Data OK for {_coverage_line(result)}")
+            print(f"Quality report: {display(result.quality_page)}")
         return 0
     except KpiError as exc:
         print(f"kpi: {exc}", file=sys.stderr)
@@ -220,9 +213,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         if report is not None:
             print(f"Quality report: {display(report)} (nothing else was written)", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("kpi: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else 2
+        print(f"kpi: {_interrupted_text(signum, progress)}", file=sys.stderr)
+        return 128 + signum
+    except OSError as exc:
+        # a full disk or a folder that may not be written: the runs swap their results in whole, so what was
+        # published before stays as it was
+        where = f"{display(Path(exc.filename))}: " if exc.filename else ""
+        print(f"kpi: {where}{exc.strerror or exc}. Nothing half-made was kept; what was published before is as it "
+              f"was. Free some space or make {display(OUTPUTS_DIR)}/ writable, then run again.", file=sys.stderr)
+        return 1
+    finally:
+        restore()
+
+
+def _interrupted_text(signum: int, progress: Progress) -> str:
+    """One line: which signal, during which step, and what the command had finished and kept."""
+    import signal
+
+    name = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}.get(signal.Signals(signum), signal.Signals(signum).name)
+    during = f" during '{progress.failed_step}'" if progress.failed_step else ""
+    kept = "; ".join(progress.kept) if progress.kept else "nothing"
+    return (f"interrupted ({name}){during}. Kept: {kept}. Nothing half-made was kept: no temporary folder, no "
+            "partly written period, no running workbook is left.")
+
+
+def _run(args: argparse.Namespace, periods: list, progress: Progress) -> None:
+    """`kpi run`: each period of the command in turn (the caller holds the lock)."""
+    index = None
+    for period in periods:
+        same = None if args.force else unchanged(
+            period, load_params(period, params_dir=PARAMS_DIR, extra_file=args.params, overrides=args.overrides),
+            data_dir=args.data_dir, outputs_dir=OUTPUTS_DIR, notebooks_dir=NOTEBOOKS_DIR)
+        if same:
+            _skipped(period, same.number, OUTPUTS_DIR / period.isoformat())
+            index = OUTPUTS_DIR / "index.html"
+            continue
+        result = run_period(period, data_dir=args.data_dir, params_file=args.params,
+                            overrides=args.overrides, force=args.force, processed_dir=DATA_PROCESSED,
+                            reports_dir=QUALITY_REPORTS_DIR, outputs_dir=OUTPUTS_DIR,
+                            notebooks_dir=NOTEBOOKS_DIR, progress=progress)
+        _run_summary(result)
+        index = result.index
+    print(f"Index of all periods: {display(index)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

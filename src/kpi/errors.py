@@ -63,3 +63,17 @@ def format_problems(title: str, problems: list[str], *, limit: int = 30) -> str:
     if len(problems) > limit:
         shown.append(f"  … and {len(problems) - limit} more")
     return "\n".join([title, *shown])
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) or SIGTERM: the run stops and keeps nothing half-made; exit code 128 + the signal's number.
+
+    A KeyboardInterrupt, not a KpiError: no ``except Exception`` on the way may swallow it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.exit_code = 128 + signum

@@ -30,6 +30,16 @@ def display(path: Path) -> str:
         return str(path)
 
 
+def quality_page_path(data_dir: Path, period: str, reports_dir: Path | None = None) -> Path:
+    """Where the gate's page for `data_dir` goes: ``outputs/laatu/<period>.html`` for the real data in data/raw,
+    beside the data for any other folder (``<folder>-laatu-<period>.html``), so a check of scratch data never
+    replaces the real data's page."""
+    data_dir = Path(data_dir).resolve()
+    if data_dir == DATA_RAW.resolve():
+        return (reports_dir or QUALITY_REPORTS_DIR) / f"{period}.html"
+    return data_dir.parent / f"{data_dir.name}-laatu-{period}.html"
+
+
 def project_path(path: str | Path | None, default: Path) -> Path:
     """Resolve a path given in parameters: empty means `default`, a relative one is taken from the project root."""
     if path is None or str(path).strip() == "":

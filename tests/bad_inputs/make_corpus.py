@@ -45,6 +45,27 @@ def xlsx_case(name: str, change: Callable) -> Callable[[Path], None]:
     return write
 
 
+def parsed_strategy_case(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    """The strategy file with one change made to its parsed form (a wrong type, say), written back as YAML."""
+    def write(target: Path) -> None:
+        doc = yaml.safe_load((RAW / "strategia.yaml").read_text(encoding="utf-8"))
+        change(doc)
+        target.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return write
+
+
+def _first_indicator(doc: dict) -> tuple[dict, dict, dict]:
+    """The first goal, measure and indicator that has example targets."""
+    return next((g, m, i) for g in doc["goals"] for m in g["measures"] for i in m.get("indicators") or []
+                if "example_targets" in i)
+
+
+def every_row_twice(s: str) -> str:
+    """What pasting the rows in Excel twice does."""
+    header, *rows = s.rstrip("\r\n").split("\r\n")
+    return "\r\n".join([header, *rows, *rows]) + "\r\n"
+
+
 def replace_once(old: str, new: str) -> Callable[[str], str]:
     def change(s: str) -> str:
         assert old in s, f"corpus: {old!r} not found"
@@ -155,6 +176,20 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
                  ["column 'kauden_loppu'", "a date like 30.6.2023", "'kesäkuu 2021' (not a date)"]),
     "year_typo": ("havainnot.csv", csv_case("havainnot.csv", replace_once(";31.12.2021;", ";31.12.1021;")),
                   ["column 'kauden_loppu'", "'31.12.1021' (a year outside 1900–2100)"]),
+    # found by the fuzz test (tests/fuzz): a crash before the fix, now a named problem
+    "every_row_twice": ("havainnot.csv", csv_case("havainnot.csv", every_row_twice),
+                        ["havainnot.csv", "one row per indicator and period end", "rows differ"]),
+    "bom_then_windows_1252": ("vaesto.csv", lambda target: target.write_bytes(b"\xef\xbb\xbf" + (RAW / "vaesto.csv")
+                                                                              .read_bytes()),
+                              ["vaesto.csv", "starts with a UTF-8 mark but row 1 is not UTF-8", "export it again"]),
+    "strategy_example_targets_mapping": ("strategia.yaml", parsed_strategy_case(lambda d: _first_indicator(d)[2]
+                                                                         .__setitem__("example_targets", [{"vuosi": 2021}])),
+                                         ["strategia.yaml", "'example_targets' must list years that have a target"]),
+    "strategy_measures_a_number": ("strategia.yaml", parsed_strategy_case(lambda d: d["goals"][0].__setitem__("measures", 5)),
+                                   ["strategia.yaml", "goals[0] H1: 'measures' must be a non-empty list"]),
+    "strategy_indicators_true": ("strategia.yaml", parsed_strategy_case(lambda d: _first_indicator(d)[1]
+                                                                 .__setitem__("indicators", True)),
+                                 ["strategia.yaml", "measures[0] H1-M1: 'indicators' must be a non-empty list"]),
     "duplicate_rows": ("havainnot.csv", csv_case("havainnot.csv", duplicate_line("lahiruoka_osuus;31.12.2022")),
                        ["indikaattori_id + kauden_loppu", "one row per indicator and period end", "2 rows differ"]),
     "unknown_indicator_id": ("havainnot.csv", csv_case("havainnot.csv", replace_once("\r\neva_lkm;31.12.2022;",

@@ -2,6 +2,7 @@
 
 One 30.6. and one 31.12. period are published from the embedded data; every page of both and the index is
 opened at desktop and phone width. Screenshots go to test-artifacts/screenshots/ for a person to look at.
+Every page any test opens must carry the Content-Security-Policy and break none of it (pages.opened checks).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+from kpi.present.csp import CSP_META
 from kpi.run.publish import REPORTS
 from kpi.run.runner import run_period
 from tests.browser.conftest import ARTIFACTS
@@ -36,6 +38,55 @@ def outputs(tmp_path_factory):
 
 def page_path(outputs, name, period):
     return outputs / "index.html" if period is None else outputs / period.isoformat() / f"{name}.html"
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=[p.isoformat() for p in PERIODS])
+def test_quality_page_is_offline_and_keeps_its_policy(browser, axe_source, outputs, period):
+    path = outputs / "laatu" / f"{period.isoformat()}.html"
+    with opened(browser, path, DESKTOP) as found:
+        violations = axe_violations(found.page, axe_source)
+        assert not found.external, f"requests that leave the machine: {found.external}"
+    assert not violations, f"axe-core serious/critical violations: {violations}"
+
+
+PAGE = ('<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8">{}<title>t</title>{}</head>'
+        "<body><h1>t</h1>{}</body></html>")
+STYLE = "<style>h1{color:#1a1a1a}</style>"
+# a page the check must fail, and the words that say why
+BROKEN = {
+    "no-policy": (PAGE.format("", STYLE, ""), "0 CSP meta tags"),
+    "policy-after-style": (PAGE.format("", STYLE + CSP_META, ""), "not in <head> before"),
+    "network-source": (PAGE.format(CSP_META.replace("img-src data:", "img-src data: https:"), STYLE, ""),
+                       "allows eval or the network"),
+    "unsafe-eval": (PAGE.format(CSP_META.replace("'none';", "'none'; script-src 'unsafe-eval';", 1), STYLE, ""),
+                    "allows eval or the network"),
+    "blocked-image": (PAGE.format(CSP_META, STYLE, '<img alt="x" src="https://example.invalid/x.png">'),
+                      "img-src blocked https://example.invalid/x.png"),
+    "blocked-script": (PAGE.format(CSP_META, STYLE, "<script>document.title = 'x'</script>"),
+                       "script-src-elem blocked inline"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_the_policy_check_fails_a_page_without_or_against_the_policy(browser, tmp_path, case):
+    """The check in pages.opened is not vacuous: a page without the policy, or one breaking it, fails it."""
+    page, why = BROKEN[case]
+    path = tmp_path / f"{case}.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(AssertionError, match="Content-Security-Policy") as failed:
+        with opened(browser, path, DESKTOP):
+            pass
+    assert why in str(failed.value)
+
+
+def test_the_policy_check_passes_inline_styles_and_data_images(browser, tmp_path):
+    path = tmp_path / "good.html"
+    gif = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
+    path.write_text(PAGE.format(CSP_META, STYLE, f'<p style="color:#1a1a1a">x</p><img alt="" src="{gif}">'),
+                    encoding="utf-8")
+    with opened(browser, path, DESKTOP) as found:
+        assert found.page.evaluate("document.querySelector('img').naturalWidth") == 1
+    assert len(found.csp_pages) == 1
 
 
 @pytest.mark.parametrize(("name", "period"), PAGES, ids=IDS)

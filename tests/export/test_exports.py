@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import docx
 import openpyxl
 import pytest
 
-from kpi.export.excel import EXAMPLE_FILL, write_workbook
+from kpi.export.excel import EXAMPLE_FILL, write_cell, write_workbook
 from kpi.export.word import write_findings
 from kpi.inputs.datasets import load_inputs
 from kpi.measures.compare import period_changes, version_changes
@@ -111,3 +112,58 @@ class TestWord:
         bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
         assert sorted(bullets) == sorted(figures.findings.text)
         assert "esimerkkiarvoja" in doc.paragraphs[1].text
+
+
+INJECTED = '=HYPERLINK("http://example.invalid";"x")'
+
+
+class TestFormulaInjection:
+    """CWE-1236: text from analysts, the strategy and input files never becomes a live Excel formula."""
+
+    @pytest.mark.parametrize("text", ["=1+1", "+1", "-x", "@SUM(A1)", "\tA", "\rA"])
+    def test_text_that_looks_like_a_formula_stays_text(self, text):
+        cell = write_cell(openpyxl.Workbook().active, 1, 1, text)
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+
+    def test_other_text_and_numbers_are_untouched(self):
+        ws = openpyxl.Workbook().active
+        normal = write_cell(ws, 1, 1, "normal")
+        assert (normal.value, normal.data_type, normal.quotePrefix) == ("normal", "s", False)
+        # a negative number starts with '-' only when shown as text: it must stay a number
+        for k, number in enumerate([-3, 1.5, Decimal("-2.5"), dt.date(2022, 12, 31)], start=2):
+            cell = write_cell(ws, k, 1, number)
+            assert cell.value == number and cell.data_type in ("n", "d") and not cell.quotePrefix, number
+        assert write_cell(ws, 9, 1, None).value is None
+
+    def test_commentary_goal_name_and_input_text_are_not_formulas_in_the_workbook(self, data_copy, tmp_path):
+        # the same text through three routes: the strategy (a goal name), an input file (an assessment's
+        # justification in arviot.csv, read by the real reader) and a parameter (the analyst's commentary)
+        strategy_file = data_copy / "strategia.yaml"
+        name = "    name: Oikein mitoitetut, laadukkaat ja taloudellisesti toteutetut palvelut\n"
+        text = strategy_file.read_text(encoding="utf-8")
+        assert text.count(name) == 1
+        strategy_file.write_text(text.replace(name, f"    name: '{INJECTED}'\n"), encoding="utf-8")
+        assessments = data_copy / "arviot.csv"
+        justification = '"Talous tasapainossa; sopeuttamisohjelman säästöt 1,3 M€."'
+        text = assessments.read_text(encoding="utf-8")
+        assert text.count(justification) == 1
+        assessments.write_text(text.replace(justification, '"' + INJECTED.replace('"', '""') + '"'),
+                               encoding="utf-8")
+        inputs = load_inputs(data_copy)
+        params = load_params(PERIOD)
+        params["report"]["commentary"] = INJECTED
+        figures = compute(inputs, PERIOD, params)
+        path = write_workbook(tmp_path / "a.xlsx", strategy=inputs.strategy, figures=figures, params=params,
+                              title="Testi")
+
+        book = openpyxl.load_workbook(path)  # not data_only: a formula would come back with data_type 'f'
+        formulas = [(ws.title, c.coordinate, c.value) for ws in book for r in ws.iter_rows() for c in r
+                    if c.data_type == "f"]
+        assert formulas == []
+        _, goals = rows(book["Tavoitteet"])
+        h1 = next(g for g in goals if g["Tavoite"] == "H1")
+        assert h1["Nimi"] == INJECTED and h1["Hallinnon perustelu"] == INJECTED
+        params_rows = {r["Parametri"]: r["Arvo"] for r in rows(book["Parametrit"])[1]}
+        assert params_rows["report.commentary"] == INJECTED
+        shown = [c for ws in book for r in ws.iter_rows() for c in r if c.value == INJECTED]
+        assert len(shown) >= 3 and all(c.data_type == "s" and c.quotePrefix for c in shown)

@@ -44,6 +44,8 @@ def test_broken_input_is_refused_and_loses_nothing(case, data_copy, tmp_path, mo
     for path, content in earlier.items():
         assert path.read_bytes() == content
     assert sorted(p.name for p in processed.iterdir()) == ["observations.parquet"]
-    page = outputs / "laatu" / f"{case['period']}.html"
-    assert f"Quality report: {page}" in err.replace(str(tmp_path), str(tmp_path))
+    # scratch data gets its page beside it: the real data's page in outputs/laatu/ is never replaced
+    page = tmp_path / f"raw-laatu-{case['period']}.html"
+    assert f"Quality report: {page}" in err
     assert '<html lang="fi">' in page.read_text(encoding="utf-8")
+    assert not (outputs / "laatu").exists()

@@ -124,3 +124,38 @@ class TestKeptResult:
         assert gate.gate_result(str(path), DATA_RAW, dt.date(2021, 6, 30), {"soft": [], "hard": []}) == "fresh"
         assert gate.gate_result("", DATA_RAW, year_end.period_end, {"soft": [], "hard": []}) == "fresh"
         assert len(calls) == 2
+
+
+class TestNothingCrashesTheGate:
+    """Anything the gate did not foresee ends as a hard failure naming the file, never as an exception."""
+
+    @pytest.mark.parametrize(("target", "file"), [
+        ("population", "vaesto.csv"),  # deriving a table's own columns
+        ("load_strategy", "strategia.yaml"),  # reading the strategy
+        ("read_raw", "havainnot.csv"),  # reading a table (the first one read)
+        ("_coverage_frames", "havainnot.csv, virstanpylvaat.csv"),  # the checks across files: all named
+    ])
+    def test_an_unexpected_error_becomes_a_finding_naming_the_file(self, monkeypatch, target, file):
+        from kpi.inputs import gate
+
+        def broken(*args, **kwargs):
+            raise ZeroDivisionError("something no check foresaw")
+
+        if target in gate._DERIVED:
+            monkeypatch.setitem(gate._DERIVED, target, broken)
+        else:
+            monkeypatch.setattr(gate, target, broken)
+        result = run_gate(DATA_RAW, dt.date(2022, 12, 31))
+        assert not result.passed
+        text = result.failure_text()
+        assert f"  - {file}" in text and "could not be read or checked" in text
+        assert "ZeroDivisionError: something no check foresaw" in text
+
+    def test_checks_across_files_wait_for_each_file_to_pass_its_own(self, data_copy):
+        text = (data_copy / "havainnot.csv").read_bytes().decode("utf-8-sig")
+        header, *rows = text.rstrip("\r\n").split("\r\n")
+        (data_copy / "havainnot.csv").write_text("\r\n".join([header, *rows, *rows]) + "\r\n", encoding="utf-8-sig")
+        result = run_gate(data_copy, dt.date(2022, 12, 31))
+        assert [f.check.id for f in result.hard_failures] == ["havainnot.unique"]
+        assert result.inputs is None and "passed its own checks" in result.failure_text()
+        assert not {"indicator_coverage", "consistency"} & {f.check.frame for f in result.findings}

@@ -12,6 +12,7 @@ import pytest
 
 from kpi import cli
 from kpi.errors import NotebookError
+from kpi.files import umask
 from kpi.run import publish
 from kpi.run.publish import REPORTS
 from kpi.run.runner import run_period
@@ -52,6 +53,18 @@ class TestPublishedPeriod:
         assert 'class="kpi-nav"' in page and 'href="../index.html"' in page
         assert 'class="kpi-footer"' in page and "Tehty " in page and "params/2023-06-30.yaml" in page
         assert "← " in page  # a link to the same report of the previous period
+
+    def test_every_published_file_and_folder_is_readable_as_the_umask_says(self, published):
+        root, _ = published
+        mask = umask()
+        entries = [root / "outputs", *(root / "outputs").rglob("*")]
+        assert len(entries) > 20 and any(p.parent.name == "versiot" for p in entries)
+        wrong = [(str(p.relative_to(root)), oct(p.stat().st_mode & 0o777)) for p in entries
+                 if p.stat().st_mode & 0o777 != (0o777 if p.is_dir() else 0o666) & ~mask]
+        assert wrong == []
+        if mask == 0o022:  # the usual umask: what a web server copying the folder needs
+            assert (root / "outputs" / "index.html").stat().st_mode & 0o777 == 0o644
+            assert (root / "outputs" / "2023-06-30").stat().st_mode & 0o777 == 0o755
 
     def test_manifest_records_provenance(self, published):
         root, _ = published

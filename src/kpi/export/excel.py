@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -23,6 +24,9 @@ DEC2 = "#,##0.00"
 PCT1 = '0.0 "%"'
 EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: an example value, not a real figure
 HEADER_FONT = Font(bold=True)
+# CWE-1236: Excel (and LibreOffice) run a cell starting with one of these as a formula, so text from analysts,
+# the strategy and input files that starts with one is written as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,36 @@ class Sheet:
     frame: pd.DataFrame
     formats: dict[str, str]
     note: str = ""
+
+
+def write_cell(ws: Any, row: int, column: int, value: Any) -> Cell:
+    """Write one cell; text that Excel would read as a formula stays plain text.
+
+    Parameters
+    ----------
+    ws : openpyxl.worksheet.worksheet.Worksheet
+        The sheet to write to.
+    row, column : int
+        The cell's position, 1-based as in Excel.
+    value : Any
+        The value. Numbers, dates and ``None`` are written as they are; only text is ever changed.
+
+    Returns
+    -------
+    openpyxl.cell.cell.Cell
+        The written cell, for styling.
+
+    Notes
+    -----
+    Text starting with one of :data:`FORMULA_STARTS` is stored as a string (openpyxl would otherwise
+    store a leading ``=`` as a formula) with Excel's quote prefix, so Excel shows it as text and keeps it
+    text when the user edits the cell (CWE-1236, formula injection). The text itself is not altered.
+    """
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _yes(flag: Any) -> str:
@@ -123,7 +157,8 @@ def write_workbook(path: Path, *, strategy: Strategy, figures: PeriodFigures, pa
     """Write ``arviointikertomus_<P>.xlsx``: goals, measures, budget, adjustment, findings, changes, parameters.
 
     Numbers are stored as numbers with a display format; rows holding an example value are filled pale
-    yellow and say so in their own column; every sheet's header row is frozen and filterable.
+    yellow and say so in their own column; every sheet's header row is frozen and filterable. Every cell
+    goes through :func:`write_cell`, so no text from the inputs or the parameters becomes a live formula.
     """
     book = Workbook()
     book.remove(book.active)
@@ -133,15 +168,16 @@ def write_workbook(path: Path, *, strategy: Strategy, figures: PeriodFigures, pa
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
         headers = list(sheet.frame.columns)
-        ws.append(headers)
-        for cell in ws[1]:
+        for k, name in enumerate(headers, start=1):
+            cell = write_cell(ws, 1, k, name)
             cell.font = HEADER_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         example_cols = [headers.index(c) for c in ("Esimerkkiarvo", "Tavoite esimerkki") if c in headers]
-        for values in sheet.frame.itertuples(index=False):
-            ws.append([None if _missing(v) else (v.item() if hasattr(v, "item") else v) for v in values])
+        for r, values in enumerate(sheet.frame.itertuples(index=False), start=2):
+            cells = [write_cell(ws, r, k, None if _missing(v) else (v.item() if hasattr(v, "item") else v))
+                     for k, v in enumerate(values, start=1)]
             if any(values[k] == "kyllä" for k in example_cols):
-                for cell in ws[ws.max_row]:
+                for cell in cells:
                     cell.fill = EXAMPLE_FILL
         for k, name in enumerate(headers, start=1):
             letter = get_column_letter(k)
@@ -157,7 +193,7 @@ def write_workbook(path: Path, *, strategy: Strategy, figures: PeriodFigures, pa
         if len(sheet.frame):
             ws.auto_filter.ref = ws.dimensions
         if sheet.note:
-            ws.cell(row=ws.max_row + 2, column=1, value=sheet.note).font = Font(italic=True)
+            write_cell(ws, ws.max_row + 2, 1, sheet.note).font = Font(italic=True)
     book.properties.title = title
     book.properties.creator = "kpi (Kemijärven toimenpideohjelman seuranta)"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -116,7 +116,7 @@ class GateResult:
         lines = [f"The data in {display(self.data_dir)} did not pass the quality gate for "
                  f"{format_date_fi(self.period_end)}: {n} problem{'s' if n != 1 else ''}."]
         if self.inputs is None:
-            lines.append("(The checks across files run once every file can be read and typed.)")
+            lines.append("(The checks across files run once every file can be read and has passed its own checks.)")
         lines += [f"  - {f.message()}" for f in failures]
         return "\n".join(lines)
 
@@ -163,17 +163,17 @@ def _fi_date(value: Any) -> str:
     return format_date_fi(value)
 
 
-def _typed_frames(tables: dict[str, pd.DataFrame], strategy: Strategy, period_end: dt.date) -> dict[str, pd.DataFrame]:
-    """The typed tables with the derived columns their checks read (month-day of the period end, ranges …)."""
-    stamp = pd.Timestamp(period_end)
-    out = {}
-    for name, frame in tables.items():
-        f = frame.copy()
-        f["period_md"] = _per_value(f.period_end, lambda d: d.strftime("%m-%d"))
-        f["example_at_period"] = f.is_example & (f.period_end == stamp)
-        out[name] = f
+def _table_frame(name: str, frame: pd.DataFrame, strategy: Strategy, period_end: dt.date) -> pd.DataFrame:
+    """One typed table with the derived columns its own checks read (month-day of the period end, ranges …)."""
+    f = frame.copy()
+    f["period_md"] = _per_value(f.period_end, lambda d: d.strftime("%m-%d"))
+    f["example_at_period"] = f.is_example & (f.period_end == pd.Timestamp(period_end))
+    derive = _DERIVED.get(name)
+    return derive(f, strategy) if derive else f
+
+
+def _observations_frame(obs: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
     ind = {i.id: i for i in strategy.indicators}
-    obs = out["observations"]
     # an unknown id is reported by its own check; do not report it again as a wrong unit or range
     known = obs.indicator_id.isin(list(ind)).to_numpy(dtype=bool)
     obs["expected_unit"] = pd.Series(obs.indicator_id.map({k: i.unit for k, i in ind.items()}), dtype="object") \
@@ -189,16 +189,31 @@ def _typed_frames(tables: dict[str, pd.DataFrame], strategy: Strategy, period_en
         f"{r.value:g} for {r.indicator_id} (valid: {'' if pd.isna(r.low) else f'{r.low:g}'}…"
         f"{'' if pd.isna(r.high) else f'{r.high:g}'})"))
     obs["value_xor_no_data"] = obs.value.notna() != obs.no_data
-    pop = out["population"].sort_values("period_end")
+    return obs
+
+
+def _population_frame(pop: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
+    pop = pop.sort_values("period_end")
     previous = pop.population.shift(1).astype("float64")
     pop["change_pct"] = (pop.population.astype("float64") / previous - 1) * 100
     pop["change_detail"] = [f"{p} (previous {'' if pd.isna(q) else int(q)}, {'' if pd.isna(c) else f'{c:+.1f} %'})"
                             for p, q, c in zip(pop.population, previous, pop.change_pct)]
-    out["population"] = pop
-    budget = out["budget"]
+    return pop
+
+
+def _budget_frame(budget: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
     budget["forecast_ok"] = ~((budget.period_md == "06-30") & budget.forecast.isna())
-    out["programmes"]["period_year"] = out["programmes"].period_end.dt.year
-    return out
+    return budget
+
+
+def _programmes_frame(programmes: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
+    programmes["period_year"] = programmes.period_end.dt.year
+    return programmes
+
+
+#: The derived columns a typed table's own checks need beyond the common ones, per table.
+_DERIVED = {"observations": _observations_frame, "population": _population_frame, "budget": _budget_frame,
+            "programmes": _programmes_frame}
 
 
 def _per_value(column: pd.Series, func: Any) -> pd.Series:
@@ -443,7 +458,9 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
     try:
         strategy = load_strategy(data_dir / STRATEGY_FILE_NAME)
     except StrategyError as exc:
-        result.findings.append(_file_finding("strategia.yaml", str(exc)))
+        result.findings.append(_file_finding(STRATEGY_FILE_NAME, str(exc)))
+    except Exception as exc:  # noqa: BLE001 - whatever a broken file does, the gate names it instead of crashing
+        result.findings.append(_unexpected(STRATEGY_FILE_NAME, "reading", exc))
 
     raw: dict[str, RawTable] = {}
     for name, spec in TABLES.items():
@@ -451,6 +468,8 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
             raw[name] = read_raw(data_dir / spec.file_name, spec)
         except InputFileError as exc:
             result.findings.append(_file_finding(spec.file_name, str(exc)))
+        except Exception as exc:  # noqa: BLE001
+            result.findings.append(_unexpected(spec.file_name, "reading", exc))
     reading += time.perf_counter() - step
 
     all_checks = [c for name, table in raw.items()
@@ -459,10 +478,18 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
     severity = _severities([*all_checks, *later], soft, hard, set(all_check_ids()))
     typed: dict[str, pd.DataFrame] = {}
 
+    def validate(frame_name: str, file: str, make_frame: Any, table: RawTable | None = None) -> list[Finding]:
+        """Validate one frame; anything unexpected while deriving or checking it becomes a finding naming `file`."""
+        checks = [c for c in [*all_checks, *later] if c.frame == frame_name]
+        try:
+            findings = validator.validate(frame_name, make_frame(), checks, severity)
+            return [_with_reasons(f, table) for f in findings] if table else findings
+        except Exception as exc:  # noqa: BLE001 - a frame no check foresaw must still end as a named failure
+            return [_unexpected(file, "checking", exc)]
+
     for name, table in raw.items():
-        checks = [c for c in all_checks if c.frame == f"raw:{name}"]
-        findings = validator.validate(f"raw:{name}", table.frame, checks, severity)
-        findings = [_with_reasons(f, table) for f in findings]
+        file = table.spec.file_name
+        findings = validate(f"raw:{name}", file, lambda t=table: t.frame, table)
         result.findings += findings
         if any(not f.passed and f.severity == "hard" for f in findings):
             continue
@@ -470,21 +497,55 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
         try:
             typed[name] = type_table(table)
         except InputFileError as exc:  # a cell the patterns let through but that is no calendar date, say
-            result.findings.append(_file_finding(table.spec.file_name, str(exc)))
+            result.findings.append(_file_finding(file, str(exc)))
+        except Exception as exc:  # noqa: BLE001
+            result.findings.append(_unexpected(file, "typing", exc))
         reading += time.perf_counter() - step
 
-    if strategy is not None and len(typed) == len(TABLES):
-        step = time.perf_counter()
-        frames = {**_typed_frames(typed, strategy, period_end), **_strategy_frames(strategy),
-                  **_coverage_frames(typed, strategy, period_end)}
-        reading += time.perf_counter() - step
-        for frame_name, frame in frames.items():
-            checks = [c for c in later if c.frame == frame_name]
-            result.findings += validator.validate(frame_name, frame, checks, severity)
-        result.inputs = Inputs(data_dir, strategy, typed, input_hashes(data_dir))
+    if strategy is None:
+        return _finish(result, begin, reading)
+    # each file's own checks first; the checks that combine files run only on files that passed theirs, so a
+    # duplicated or malformed row is reported by its own check instead of breaking a sum across files
+    for name, frame in typed.items():
+        result.findings += validate(name, TABLES[name].file_name,
+                                    lambda n=name, f=frame: _table_frame(n, f, strategy, period_end))
+    step = time.perf_counter()
+    try:
+        strategy_frames = _strategy_frames(strategy)
+    except Exception as exc:  # noqa: BLE001
+        strategy_frames = {}
+        result.findings.append(_unexpected(STRATEGY_FILE_NAME, "checking", exc))
+    reading += time.perf_counter() - step
+    for frame_name, frame in strategy_frames.items():
+        result.findings += validate(frame_name, STRATEGY_FILE_NAME, lambda f=frame: f)
+    if len(typed) < len(TABLES) or result.hard_failures:
+        return _finish(result, begin, reading)
+
+    step = time.perf_counter()
+    try:
+        coverage = _coverage_frames(typed, strategy, period_end)
+    except Exception as exc:  # noqa: BLE001
+        coverage = {}
+        result.findings.append(_unexpected(", ".join(spec.file_name for spec in TABLES.values()), "checking", exc))
+    reading += time.perf_counter() - step
+    for frame_name, frame in coverage.items():
+        files = sorted({c.file for c in later if c.frame == frame_name})
+        result.findings += validate(frame_name, ", ".join(files), lambda f=frame: f)
+    result.inputs = Inputs(data_dir, strategy, typed, input_hashes(data_dir))
+    return _finish(result, begin, reading)
+
+
+def _finish(result: GateResult, begin: float, reading: float) -> GateResult:
     result.seconds["validate"] = time.perf_counter() - begin
     result.seconds["read and type"] = reading
     return result
+
+
+def _unexpected(file: str, doing: str, exc: Exception) -> Finding:
+    """A failure the gate did not foresee, as a finding that names the file instead of a traceback."""
+    return _file_finding(file, f"{file}: could not be read or checked ({doing} stopped at "
+                               f"{type(exc).__name__}: {exc}); please check the file's layout against "
+                               "data/raw/README.md, and report this message if the file looks right")
 
 
 def _file_finding(file: str, message: str) -> Finding:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from kpi.files import make_readable, staging_folder
+from kpi.interrupts import uninterrupted
 from kpi.inputs.datasets import TABLES, Inputs, input_files, input_hashes, load_inputs
 from kpi.inputs.readers import SOURCE_ROW
 from kpi.inputs.strategy import load_strategy
@@ -50,7 +51,7 @@ def write_processed(inputs: Inputs, out_dir: Path) -> list[Path]:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    staging = staging_folder(out_dir, ".staging-")
     try:
         names = []
         for name, frame in processed_frames(inputs).items():
@@ -60,8 +61,10 @@ def write_processed(inputs: Inputs, out_dir: Path) -> list[Path]:
             {"data_dir": str(inputs.data_dir), "files": inputs.file_hashes, "source_row_column": SOURCE_ROW},
             indent=2, ensure_ascii=False), encoding="utf-8")
         names.append("inputs.json")
-        for name in names:
-            os.replace(staging / name, out_dir / name)
+        make_readable(staging)
+        with uninterrupted():  # all files of one run or none: the workbooks trust inputs.json for the set
+            for name in names:
+                os.replace(staging / name, out_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out_dir / n for n in names]

@@ -334,7 +334,16 @@ def read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
 
 def _decode(path: Path, data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
+        # any number of byte-order marks: a file saved as 'CSV UTF-8' again by a tool that adds one more
+        while data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputFileError(
+                f"{display(path)}: the file starts with a UTF-8 mark but row {line} is not UTF-8 (byte "
+                f"0x{data[exc.start]:02x}); it was saved in two encodings: export it again as 'CSV UTF-8'") from None
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(f"{display(path)}: the file is UTF-16 (Excel's 'Unicode text'); "
                              "save it as 'CSV UTF-8' or 'CSV (luetteloerotin)'")
@@ -373,7 +382,8 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], Li
     header_at = next((n for n, r in enumerate(records) if any(c.strip() for c in r)), None)
     if header_at is None:
         raise InputFileError(f"{display(path)}: the file has no header row and no data")
-    header = [c.strip() for c in records[header_at]]
+    # a byte-order mark inside the text (a file pasted together from two 'CSV UTF-8' files) is no part of a name
+    header = [c.replace("\ufeff", "").strip() for c in records[header_at]]
     # Excel row number = record index + 1 (a quoted cell with a line break is still one Excel row).
     rows = [(n + 1, r) for n, r in enumerate(records) if n > header_at and "".join(r).strip()]
     return header, rows, decimal

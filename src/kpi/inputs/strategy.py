@@ -313,6 +313,11 @@ def default_valid_range(unit: str) -> tuple[float | None, float | None]:
     return (0.0, None)
 
 
+def _scalar(value: Any) -> bool:
+    """A YAML scalar (text, number, date, true/false, null): only these can be an id, a name or a year."""
+    return not isinstance(value, dict | list | set)
+
+
 def _named(where: str, raw: Any) -> str:
     """Add an entity's id to its location ('goals[3]' → 'goals[3] H4') so messages say which one is meant."""
     entity_id = raw.get("id") if isinstance(raw, dict) else None
@@ -388,8 +393,9 @@ class _Builder:
     # -- the schema
     def strategy(self, raw: Any) -> Strategy:
         top = self.mapping(raw, "", _TOP_KEYS)
-        years = tuple(y for y in top.get("years") or [] if isinstance(y, int) and not isinstance(y, bool))
-        if not years or len(years) != len(top.get("years") or []):
+        raw_years = top.get("years") if isinstance(top.get("years"), list) else []
+        years = tuple(y for y in raw_years if isinstance(y, int) and not isinstance(y, bool))
+        if not years or len(years) != len(raw_years):
             self.problem("years", "must be a list of years, e.g. [2021, 2022, 2023]")
         self.years = years
         baseline = self.date(top.get("baseline_period_end"), "baseline_period_end", "baseline_period_end")
@@ -428,9 +434,9 @@ class _Builder:
             where = f"series_breaks[{n}]"
             b = self.mapping(b, where, {"id": True, "date": True, "name": True, "description": True,
                                         "indicators": True})
-            ids = b.get("indicators") or []
+            ids = self.items(b, where, "indicators")
             for iid in ids:
-                if iid not in indicator_ids:
+                if not _scalar(iid) or iid not in indicator_ids:
                     self.problem(where, f"unknown indicator {iid!r}")
             breaks.append(SeriesBreak(self.register(b.get("id"), where, "series break"),
                                       self.date(b.get("date"), where, "date") or dt.date.min,
@@ -451,7 +457,7 @@ class _Builder:
                 d = self.mapping(d, where, {"id": True, "name": True, "period_ends": False})
                 follow_up.append(FollowUpDocument(self.register(d.get("id"), where, "follow-up document"),
                                                   self.text(d, where, "name"), stage,
-                                                  tuple(d.get("period_ends") or ())))
+                                                  tuple(self.items(d, where, "period_ends", required=False))))
 
         return Strategy(
             municipality=self.text(top, "", "municipality"), title=self.text(top, "", "title"), years=years,
@@ -464,7 +470,7 @@ class _Builder:
         g = self.mapping(raw, where, _GOAL_KEYS)
         gid = self.register(g.get("id"), where, "goal")
         pillar = g.get("pillar")
-        if "pillar" in g and pillar not in pillar_ids:
+        if "pillar" in g and (not _scalar(pillar) or pillar not in pillar_ids):
             self.problem(where, f"unknown pillar {pillar!r} (known: {', '.join(map(str, pillar_ids))})")
         actions = []
         for k, a in enumerate(self.items(g, where, "actions")):
@@ -473,7 +479,8 @@ class _Builder:
             actions.append(Action(self.register(a.get("id"), w, "action"), self.text(a, w, "name"), gid))
         if "measures" in g and not g.get("measures"):
             self.problem(where, "goal without a measure: 'measures' must list at least one")
-        measures = [self.measure(m, f"{where} › measures[{k}]", gid) for k, m in enumerate(g.get("measures") or [])]
+        measures = [self.measure(m, f"{where} › measures[{k}]", gid)
+                    for k, m in enumerate(self.items(g, where, "measures", required=False))]
         return Goal(gid, self.text(g, where, "name"), str(pillar), tuple(actions), tuple(measures))
 
     def measure(self, raw: Any, where: str, goal_id: str) -> Measure:
@@ -481,13 +488,13 @@ class _Builder:
         m = self.mapping(raw, where, _MEASURE_KEYS)
         mid = self.register(m.get("id"), where, "measure")
         area = m.get("responsible_area")
-        if "responsible_area" in m and area not in self.area_ids:
+        if "responsible_area" in m and (not _scalar(area) or area not in self.area_ids):
             self.problem(where, f"unknown responsible area {area!r} (known: {', '.join(sorted(self.area_ids))})")
         has_ind, has_ms = bool(m.get("indicators")), bool(m.get("milestone"))
         if has_ind == has_ms:
             self.problem(where, "a measure needs either 'indicators' (a non-empty list) or a 'milestone', not both")
         indicators = tuple(self.indicator(i, f"{where} › indicators[{k}]", mid)
-                           for k, i in enumerate(m.get("indicators") or []))
+                           for k, i in enumerate(self.items(m, where, "indicators", required=False)))
         milestone = None
         if has_ms:
             ms = self.mapping(m["milestone"], f"{where} › milestone", {"description": True, "due": True})
@@ -505,13 +512,13 @@ class _Builder:
         iid = self.register(i.get("id"), where, "indicator")
         unit = self.text(i, where, "unit")
         direction = i.get("direction")
-        if "direction" in i and direction not in DIRECTIONS:
+        if "direction" in i and (not _scalar(direction) or direction not in DIRECTIONS):
             self.problem(where, f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
         kind = i.get("kind")
-        if "kind" in i and kind not in KINDS:
+        if "kind" in i and (not _scalar(kind) or kind not in KINDS):
             self.problem(where, f"kind {kind!r} is not one of {', '.join(KINDS)}")
         frequency = i.get("frequency", "half_year")
-        if frequency not in FREQUENCIES:
+        if not _scalar(frequency) or frequency not in FREQUENCIES:
             self.problem(where, f"frequency {frequency!r} is not one of {', '.join(FREQUENCIES)}")
         baseline = self.number(i["baseline"], where, "baseline") if i.get("baseline") is not None else None
         targets: dict[int, Target] = {}
@@ -520,7 +527,7 @@ class _Builder:
             self.problem(where, "'targets' must map years to values, e.g. {2021: 10, 2022: 12}")
             raw_targets = {}
         for year, t in (raw_targets or {}).items():
-            if year not in self.years:
+            if not _scalar(year) or year not in self.years:
                 self.problem(where, f"target year {year!r} is outside the strategy years {list(self.years)}")
                 continue
             if direction == "target_band":
@@ -537,7 +544,8 @@ class _Builder:
                 if value is not None:
                     targets[year] = value
         example = i.get("example_targets")
-        if "example_targets" in i and (not isinstance(example, list) or not set(example) <= set(raw_targets or {})):
+        if "example_targets" in i and (not isinstance(example, list) or not all(_scalar(y) for y in example)
+                                       or not set(example) <= set(raw_targets or {})):
             self.problem(where, f"'example_targets' must list years that have a target, found {example!r}")
             example = []
         target_source = self.text(i, where, "target_source") or None

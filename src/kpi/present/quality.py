@@ -11,6 +11,7 @@ import pandas as pd
 from kpi.inputs.gate import GateResult
 from kpi.inputs.quality import COMPLETENESS_CODES
 from kpi.inputs.readers import format_date_fi
+from kpi.present.csp import CSP_META
 
 SEVERITY_FI = {"hard": "estävä", "soft": "huomautus"}
 # Status is never shown by colour alone: a symbol and a word go with it.
@@ -180,7 +181,7 @@ def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.
     footer = (f"Tarkistettu {made_at:%d.%m.%Y klo %H.%M}. Tiedot: {html.escape(str(result.data_dir))}. "
               "Tarkistukset: great-expectations-kirjasto; tämä sivu ei lataa mitään verkosta.")
     return ("<!DOCTYPE html>\n<html lang=\"fi\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"{CSP_META}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>Tietojen laatu {period}</title><style>{_CSS}</style></head>"
             f"<body><main>{''.join(parts)}</main><footer>{footer}</footer></body></html>\n")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -17,14 +18,19 @@ class Progress:
     stream : file-like
         Where the lines go (stderr by default, so stdout keeps only the results).
     enabled : bool, optional
-        Force on or off; by default on only when `stream` is a terminal.
+        Force on or off; by default on only when `stream` is a terminal (or as ``KPI_PROGRESS=1``/``0`` says).
     """
 
     def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None) -> None:
         self.stream = stream or sys.stderr
+        forced = os.environ.get("KPI_PROGRESS", "")  # 1 or 0: show or hide the lines whatever the stream is
+        if enabled is None and forced in ("0", "1"):
+            enabled = forced == "1"
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.started = time.perf_counter()
         self.timings: list[tuple[str, float]] = []
+        self.failed_step: str | None = None  # the innermost step an exception left, for the interrupt message
+        self.kept: list[str] = []  # what the command has finished and kept so far ("version 3 of 31.12.2022")
 
     def _say(self, text: str) -> None:
         if self.enabled:
@@ -38,11 +44,12 @@ class Progress:
     @contextmanager
     def step(self, text: str) -> Iterator[None]:
         """Time a step; announce it at the start and report its duration at the end (or that it failed)."""
-        self._say(f"{text} …")
         begin = time.perf_counter()
-        try:
+        try:  # the announcement too: a Ctrl-C right after it belongs to this step
+            self._say(f"{text} …")
             yield
         except BaseException:
+            self.failed_step = self.failed_step or text
             self._say(f"{text}: failed after {_seconds(time.perf_counter() - begin)}")
             raise
         elapsed = time.perf_counter() - begin

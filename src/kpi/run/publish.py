@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from kpi.errors import NotebookError
+from kpi.files import replace_folder, staging_folder, write_atomically
 from kpi.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display
+from kpi.present.csp import CSP_META
 from kpi.present.fi import period_label, status_label
 
 #: The workbooks of a period, in reading order, with the Finnish title of each report.
@@ -104,7 +106,8 @@ def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, 
         return done
 
     workers = max(1, min(len(names), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         futures = [pool.submit(run, n) for n in names]
         results, errors = [], []
         for future in futures:
@@ -112,11 +115,40 @@ def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, 
                 results.append(future.result())
             except Exception as exc:  # noqa: BLE001 - every workbook ends before one error is raised
                 errors.append(exc)
+    except BaseException:
+        # Ctrl-C or SIGTERM: the kernels would run on to the end of their workbooks; stop them so that the
+        # worker threads end at once and no kernel process outlives the run
+        stop_kernels()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     # a failing workbook is what the analyst must see first (exit 4 names it); an error in the HTML export of
     # another workbook that ended earlier must not hide it
     if errors:
         raise next((e for e in errors if isinstance(e, NotebookError)), errors[0])
     return results
+
+
+def stop_kernels(grace: float = 3.0) -> list[int]:
+    """End every child process of this process (the workbooks' kernels): politely first, then by force.
+
+    Returns
+    -------
+    list of int
+        The pids that were running.
+    """
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=grace)
+    for child in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
+    psutil.wait_procs(alive, timeout=grace)
+    return [c.pid for c in children]
 
 
 def export_html(executed: Path, *, title: str) -> str:
@@ -229,25 +261,18 @@ def publish(version_dir: Path, target: Path, *, period_end: dt.date, periods: li
     The folder it replaces is a copy of an earlier version (kept under ``versiot/``), so it is removed;
     both renames stay within one file system, so a reader sees either the old or the new folder whole.
     """
-    staging = Path(tempfile.mkdtemp(prefix=f".publish-{target.name}-", dir=target.parent))
+    staging = staging_folder(target.parent, f".publish-{target.name}-")
     try:
         shutil.copytree(version_dir, staging, dirs_exist_ok=True)
         relabel(staging, period_end, periods, root="../", version=version)
-        old = None
-        if target.exists():
-            old = target.parent / f".old-{target.name}-{os.getpid()}"
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def make_staging(outputs_dir: Path, period_end: dt.date) -> Path:
     """A fresh hidden folder beside the published ones, on the same file system so the swap is a rename."""
-    outputs_dir.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".staging-{period_end.isoformat()}-", dir=outputs_dir))
+    return staging_folder(outputs_dir, f".staging-{period_end.isoformat()}-")
 
 
 def write_index(outputs_dir: Path) -> Path:
@@ -285,7 +310,7 @@ def write_index(outputs_dir: Path) -> Path:
             f"{'kyllä' if m.get('example_values') else 'ei'}. Tehty {made:%d.%m.%Y klo %H.%M}.</p></section>")
     body = "".join(sections) if sections else "<p>Ei julkaistuja kausia.</p>"
     page = f"""<!DOCTYPE html>
-<html lang="fi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="fi"><head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kemijärven toimenpideohjelman seuranta</title>
 <style>body{{font-family:system-ui,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1a1a1a}}
 main{{max-width:72rem;margin:auto}} .scroll{{overflow-x:auto}} table{{border-collapse:collapse}}
@@ -299,9 +324,4 @@ a{{color:#0b57a4}}</style></head>
 Elinvoima ja Identiteetti sekä koottu seuranta. Päivitetty {dt.datetime.now():%d.%m.%Y klo %H.%M}.</p>
 {body}</main></body></html>
 """
-    path = outputs_dir / "index.html"
-    fd, tmp = tempfile.mkstemp(prefix=".index.", dir=outputs_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(page)
-    os.replace(tmp, path)
-    return path
+    return write_atomically(outputs_dir / "index.html", page)

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kpi.export.excel import write_workbook
+from kpi.files import make_readable, write_atomically
+from kpi.interrupts import uninterrupted
 from kpi.export.word import write_findings
 from kpi.inputs.gate import DataQualityError, GateResult, great_expectations, run_gate, save_result
 from kpi.inputs.processed import write_processed
@@ -22,7 +23,8 @@ from kpi.measures.changes import previous_period_end
 from kpi.measures.compare import period_changes, version_changes
 from kpi.measures.period import PeriodFigures, compute, snapshot, statuses
 from kpi.measures.status import STATUSES, StatusRules
-from kpi.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR
+from kpi.paths import (DATA_PROCESSED, DATA_RAW, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR,
+                       display, quality_page_path)
 from kpi.present.quality import render_quality_page
 from kpi.run.params import load_params, quality_settings
 from kpi.run.periods import period_label, periods_with_params
@@ -54,15 +56,6 @@ class PeriodResult:
     period_changes: Any = None
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a text file through a temporary file and a rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
 def _gate(period_end: dt.date, data_dir: Path, quality: dict[str, list[str]], progress: Progress,
           reports_dir: Path) -> tuple[GateResult, Path]:
     """Run the gate, write its page, and raise DataQualityError (with the page's path) on hard failures."""
@@ -70,9 +63,9 @@ def _gate(period_end: dt.date, data_dir: Path, quality: dict[str, list[str]], pr
         great_expectations()
     with progress.step(f"Quality gate for {period_end.isoformat()} ({data_dir})"):
         result = run_gate(data_dir, period_end, soft=quality["soft"], hard=quality["hard"])
-    page = reports_dir / f"{period_end.isoformat()}.html"
+    page = quality_page_path(data_dir, period_end.isoformat(), reports_dir)
     matrix = completeness_matrix(result.inputs, until=period_end) if result.inputs else None
-    write_text_atomically(page, render_quality_page(result, made_at=dt.datetime.now(), matrix=matrix))
+    write_atomically(page, render_quality_page(result, made_at=dt.datetime.now(), matrix=matrix))
     if not result.passed:
         error = DataQualityError(result)
         error.report_path = page
@@ -138,7 +131,7 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
         kept = list_versions(outputs_dir, period_end)
         newest = kept[-1] if kept else None
     if same:
-        return PeriodResult(period_end, period_label(period_end), None, reports_dir / f"{period}.html",
+        return PeriodResult(period_end, period_label(period_end), None, quality_page_path(data_dir, period, reports_dir),
                             same.manifest.get("coverage", {}), params, (), outputs_dir / period,
                             outputs_dir / "index.html", version=same.number, skipped=True)
 
@@ -146,6 +139,7 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
     result, page = _gate(period_end, data_dir, quality, progress, reports_dir)
     with progress.step("Writing processed data"):
         files = write_processed(result.inputs, processed_dir)
+    progress.kept.append(f"{display(processed_dir)}/ updated with the checked data of {period}")
     strategy = result.inputs.strategy
     with progress.step("Computing statuses, changes and findings"):
         figures = compute(result.inputs, period_end, params)
@@ -191,20 +185,24 @@ def run_period(period_end: dt.date, *, data_dir: Path = DATA_RAW, params_dir: Pa
             write_workbook(staging / f"arviointikertomus_{period}.xlsx", strategy=strategy, figures=figures,
                            params=params, version_changes=by_version, period_changes=by_period, title=title)
             write_findings(staging / f"havainnot_{period}.docx", strategy=strategy, figures=figures, title=title)
-        with progress.step(f"Keeping version {number}" + ("" if final else f" and publishing outputs/{period}")):
+        # the version, its publication and the index belong together: an interrupt waits until all three are done
+        with progress.step(f"Keeping version {number}" + ("" if final else f" and publishing outputs/{period}")), \
+                uninterrupted():
             manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str),
                                                    encoding="utf-8")
             target = versions_dir(outputs_dir, period_end) / folder_name(number)
             target.parent.mkdir(parents=True, exist_ok=True)
+            make_readable(staging)
             os.replace(staging, target)
             if final is None:
                 publish(target, outputs_dir / period, period_end=period_end, periods=periods,
                         version=version_line(number, None))
+            index = write_index(outputs_dir)
+            progress.kept.append(f"version {number} of {period}" + ("" if final else f", published as "
+                                                                     f"{display(outputs_dir / period)}/"))
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone after the rename; removes a half-built one on failure
-    with progress.step("Writing outputs/index.html"):
-        index = write_index(outputs_dir)
     # the stage times of this run beside its version, for `make bench` and for anyone asking why a run was slow
     (target / "ajoajat.json").write_text(json.dumps(
         {"total": round(sum(t for name, t in progress.timings[first_timing:] if not name.startswith("  ")), 3),

@@ -6,15 +6,14 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import platform
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from kpi.errors import UsageError
+from kpi.files import write_atomically
 from kpi.paths import NOTEBOOKS_DIR
 
 VERSIONS_DIR_NAME = "versiot"
@@ -86,10 +85,8 @@ def mark_final(outputs_dir: Path, period_end: dt.date, number: int | None = None
         raise UsageError(f"period {period_end.isoformat()} has no version {number}; it has "
                          f"{', '.join(str(v.number) for v in versions)} (`kpi versions --period {period_end.isoformat()}`)")
     marker = versions_dir(outputs_dir, period_end) / FINAL_FILE
-    fd, tmp = tempfile.mkstemp(prefix=".final.", dir=marker.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"version": chosen.number, "marked": dt.datetime.now().isoformat(timespec="seconds")}, fh)
-    os.replace(tmp, marker)
+    write_atomically(marker, json.dumps({"version": chosen.number,
+                                         "marked": dt.datetime.now().isoformat(timespec="seconds")}))
     return Version(period_end, chosen.number, chosen.path, chosen.manifest, True)
 
 
