@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -70,3 +71,13 @@ class TestCommands:
         readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
         assert "make report" in readme and "make test" in readme
         assert re.search(r"^make test$", (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
+
+
+def test_the_audit_committee_is_never_called_the_auditor():
+    """tarkastuslautakunta (the council's audit committee) writes the evaluation report; tilintarkastaja (the auditor)
+    is another body: no code, notebook or template may label an assessment as the auditor's."""
+    root = Path(__file__).resolve().parents[1]
+    files = [*root.glob("src/kpi/**/*.py"), *root.glob("src/kpi/**/*.j2"), *root.glob("notebooks/*.ipynb")]
+    wrong = [str(p.relative_to(root)) for p in files
+             if re.search(r"tilintarkastaj\w* (arvi|perustel)|\bauditors?\b", p.read_text(encoding="utf-8"), re.I)]
+    assert len(files) > 20 and wrong == []

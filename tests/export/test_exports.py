@@ -60,7 +60,7 @@ class TestExcel:
     def test_goal_statuses_side_by_side(self, made):
         inputs, figures = made[0], made[1]
         header, goals = rows(openpyxl.load_workbook(made[4])["Tavoitteet"])
-        assert header[3:6] == ["Hallinnon arvio", "Tilintarkastajien arvio", "Tietoihin perustuva arvio"]
+        assert header[3:6] == ["Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio"]
         assert len(goals) == 15 and [g["Tavoite"] for g in goals] == list(figures.assessment.goal_id)
         assert all(isinstance(g["Pisteet (0–1)"], int | float) for g in goals if g["Pisteet (0–1)"] is not None)
 
@@ -106,7 +106,7 @@ class TestWord:
         for table, pillar in zip(doc.tables, ("hyvinvointi", "elinvoima", "identiteetti")):
             first = table.rows[0]
             assert first._tr.trPr is not None and first._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
-            assert [c.text for c in first.cells] == ["Tavoite", "Hallinnon arvio", "Tilintarkastajien arvio",
+            assert [c.text for c in first.cells] == ["Tavoite", "Hallinnon arvio", "Tarkastuslautakunnan arvio",
                                                      "Tietoihin perustuva arvio"]
             assert len(table.rows) == 1 + (figures.assessment.pillar_id == pillar).sum()
         bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]

@@ -54,7 +54,7 @@ class TestThreeWay:
         assert t.loc["H3", "disagree"]
         assert "poikkeaa" in t.loc["H3", "sentence"] and "tarkastuslautakunnan arvio (ei toteutunut)" in t.loc["H3", "sentence"]
 
-    def test_admin_and_auditors_differ_while_data_agrees_with_one(self, inputs):
+    def test_admin_and_audit_committee_differ_while_data_agrees_with_one(self, inputs):
         data = pd.DataFrame({"goal_id": ["H1"], "status": ["osittain toteutunut"]})
         t = three_way(inputs.strategy, inputs["assessments"], data, dt.date(2022, 12, 31)).set_index("goal_id")
         assert "hallinnon arvio (toteutunut)" in t.loc["H1", "sentence"]

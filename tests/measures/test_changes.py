@@ -45,7 +45,9 @@ class TestIndicatorChanges:
         row = c.loc["toimintakulut_per_asukas"]
         assert pd.isna(row.change_year_ago) and pd.isna(row.change_baseline)
         assert "sarjakatko (Sote-uudistus)" in row.note
-        assert row.change_previous == 6530 - 3187 or pd.isna(row.change_previous)  # flow: 1–6 vs 1–12
+        # flow: the 1–12 total is not compared with the 1–6 total of 30.6.2023, and the note says why
+        assert row.previous == 3187 and pd.isna(row.change_previous)
+        assert "kertymä 1–12 ei vertailukelpoinen kauden 30.6.2023 kanssa" in row.note
 
     def test_no_value_no_change(self, inputs):
         c = indicator_changes(inputs.strategy, inputs["observations"], dt.date(2022, 6, 30)).set_index("indicator_id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -59,7 +60,10 @@ class TestTables:
         midyear = f["period"].month == 6
         b = tables.budget_table(totals, names, forecast=midyear)
         assert ("Toimintakulut, ennuste 31.12." in b.columns) == midyear
-        tables.budget_flags_table(f["follow_up"], names)
+        flags = tables.budget_flags_table(f["follow_up"], names)
+        flagged = f["follow_up"][f["follow_up"].flag != ""]
+        assert len(flags) == len(flagged) and list(flags.Havainto) == list(flagged.flag)
+        assert set(flags.Vastuualue) <= set(names.values())
         p = tables.programmes_table(inputs.strategy, inputs["programmes"], f["period"])
         assert len(p) == 8
         k = tables.key_figures_table(finance.key_figures(inputs["budget"], inputs["observations"], inputs["population"],
@@ -76,7 +80,9 @@ class TestTables:
         sentence = tables.adjustment_sentence(progress)
         assert sentence.startswith("Sopeuttamisohjelman säästöjä on kertynyt") and "jäljessä" in sentence
         assert "Sopeuttamisohjelman säästöjä" in text.adjustment_alt(progress)
-        charts.adjustment_chart(progress["by_year"], target_eur=5e6, years=(2021, 2022, 2023))
+        fig = charts.adjustment_chart(progress["by_year"], target_eur=5e6, years=(2021, 2022, 2023))
+        assert fig.axes and fig.axes[0].get_xticklabels()  # a drawn chart with labelled years
+        plt.close(fig)
 
     def test_header(self):
         h = tables.header_lines(title="T", period_end=dt.date(2023, 6, 30), example_values=3, values=50)
@@ -172,7 +178,10 @@ class TestSentencesAndCharts:
         assert sentence.startswith("Toimintakuluja kertyi")
         assert ("ennuste" in sentence) == (period_frames["period"].month == 6)
         assert "Suurin toteumaprosentti" in text.budget_alt(totals, names, period_frames["period"])
-        charts.budget_chart(totals, names, forecast=period_frames["period"].month == 6)
+        fig = charts.budget_chart(totals, names, forecast=period_frames["period"].month == 6)
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels() + fig.axes[0].get_xticklabels()]
+        assert any(name in labels for name in names.values())  # one bar per responsibility area, named
+        plt.close(fig)
 
     def test_charts_are_drawn_once_when_saved(self, inputs, monkeypatch):
         """A chart keeps no layout engine, so savefig draws it once (a kept engine costs a second full draw)."""

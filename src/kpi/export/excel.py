@@ -78,10 +78,10 @@ def goals_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     a = figures.assessment.merge(figures.goals[["goal_id", "score", "reason"]], on="goal_id", how="left")
     frame = pd.DataFrame({
         "Pilari": a.pillar_id.map(pillars), "Tavoite": a.goal_id, "Nimi": a.goal,
-        "Hallinnon arvio": a.administration, "Tilintarkastajien arvio": a.auditors,
+        "Hallinnon arvio": a.administration, "Tarkastuslautakunnan arvio": a.audit_committee,
         "Tietoihin perustuva arvio": a.data, "Pisteet (0–1)": a.score, "Peruste": a.reason,
         "Arviot poikkeavat": a.disagree.map(_yes), "Hallinnon perustelu": a.administration_text,
-        "Tilintarkastajien perustelu": a.auditors_text})
+        "Tarkastuslautakunnan perustelu": a.audit_committee_text})
     return Sheet("Tavoitteet", frame, {"Pisteet (0–1)": DEC2})
 
 

@@ -14,7 +14,7 @@ from kpi.measures.period import PeriodFigures
 from kpi.present import fi
 
 GENERAL = "Talous ja tietojen laatu"
-TABLE_HEADERS = ("Tavoite", "Hallinnon arvio", "Tilintarkastajien arvio", "Tietoihin perustuva arvio")
+TABLE_HEADERS = ("Tavoite", "Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio")
 
 
 def mark_header_row(row) -> None:
@@ -34,7 +34,7 @@ def pillar_of_subject(strategy: Strategy) -> dict[str, str]:
 def write_findings(path: Path, *, strategy: Strategy, figures: PeriodFigures, title: str) -> Path:
     """Write ``havainnot_<P>.docx``, ready to paste into the evaluation report.
 
-    Per pillar: a heading, the goal-status table (administration, auditors and data side by side, the
+    Per pillar: a heading, the goal-status table (administration, audit committee and data side by side, the
     first row marked as a header row) and that pillar's findings as paragraphs; then the budget and data
     quality findings. Example values are declared at the top.
     """
@@ -67,7 +67,7 @@ def write_findings(path: Path, *, strategy: Strategy, figures: PeriodFigures, ti
         for r in rows.itertuples():
             cells = table.add_row().cells
             for cell, text in zip(cells, (f"{r.goal_id} {r.goal}", fi.status_label(r.administration),
-                                          fi.status_label(r.auditors), fi.status_label(r.data))):
+                                          fi.status_label(r.audit_committee), fi.status_label(r.data))):
                 cell.text = text
         doc.add_paragraph()
         own = findings[findings.pillar == pillar.id]

@@ -77,8 +77,8 @@ ASSESSMENTS = TableSpec("arviot.csv", "tavoitteiden arviot", (
     Column("kauden_loppu", "period_end", "date"),
     Column("hallinnon_arvio", "administration_status", "str"),
     Column("hallinnon_perustelu", "administration_text", "str", required=False),
-    Column("tarkastuslautakunnan_arvio", "auditors_status", "str"),
-    Column("tarkastuslautakunnan_perustelu", "auditors_text", "str", required=False),
+    Column("tarkastuslautakunnan_arvio", "audit_committee_status", "str"),
+    Column("tarkastuslautakunnan_perustelu", "audit_committee_text", "str", required=False),
     Column("esimerkkiarvo", "is_example", "bool"),
 ))
 

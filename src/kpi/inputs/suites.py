@@ -272,7 +272,7 @@ def table_checks(strategy: Strategy | None) -> list[Check]:
         _in_set("assessments", "goal_id", ids(strategy.goals if strategy else ()), "a goal id of strategia.yaml",
                 "strategian tavoitteen tunnus"),
         _in_set("assessments", "administration_status", list(STATUSES), "one of", "arviointiasteikon arvo"),
-        _in_set("assessments", "auditors_status", list(STATUSES), "one of", "arviointiasteikon arvo"),
+        _in_set("assessments", "audit_committee_status", list(STATUSES), "one of", "arviointiasteikon arvo"),
         _unique("assessments", ["goal_id", "period_end"], "one row per goal and period end",
                 "yksi rivi tavoitetta ja kautta kohden"),
         _example_values("assessments"),

@@ -19,15 +19,15 @@ def three_way(strategy: Strategy, assessments: pd.DataFrame, goal_status: pd.Dat
     Returns
     -------
     pandas.DataFrame
-        ``pillar_id``, ``goal_id``, ``goal``, ``administration``, ``auditors``, ``data``,
-        ``administration_text``, ``auditors_text``, ``disagree`` (bool) and ``sentence``.
+        ``pillar_id``, ``goal_id``, ``goal``, ``administration``, ``audit_committee``, ``data``,
+        ``administration_text``, ``audit_committee_text``, ``disagree`` (bool) and ``sentence``.
     """
     now = assessments[assessments.period_end == pd.Timestamp(period_end)].drop_duplicates("goal_id").set_index("goal_id")
     data = goal_status.set_index("goal_id").status
     rows = []
     for g in strategy.goals:
         admin = now.administration_status.get(g.id) if g.id in now.index else None
-        audit = now.auditors_status.get(g.id) if g.id in now.index else None
+        audit = now.audit_committee_status.get(g.id) if g.id in now.index else None
         d = data.get(g.id)
         pairs = [("hallinnon arvio", admin), ("tarkastuslautakunnan arvio", audit), ("tietoihin perustuva arvio", d)]
         given = [(n, s) for n, s in pairs if s]
@@ -44,8 +44,8 @@ def three_way(strategy: Strategy, assessments: pd.DataFrame, goal_status: pd.Dat
                         if differing else
                         f"Hallinnon arvio ({admin}) ja tarkastuslautakunnan arvio ({audit}) poikkeavat toisistaan.")
         rows.append({"pillar_id": g.pillar_id, "goal_id": g.id, "goal": g.name, "administration": admin,
-                     "auditors": audit, "data": d,
+                     "audit_committee": audit, "data": d,
                      "administration_text": now.administration_text.get(g.id) if g.id in now.index else None,
-                     "auditors_text": now.auditors_text.get(g.id) if g.id in now.index else None,
+                     "audit_committee_text": now.audit_committee_text.get(g.id) if g.id in now.index else None,
                      "disagree": disagree, "sentence": sentence})
     return pd.DataFrame(rows)

@@ -20,7 +20,7 @@ def goals_table(strategy: Strategy, goals: pd.DataFrame, assessment: pd.DataFram
         "Tietoihin perustuva arvio": goals.status.map(fi.status_label),
         "Peruste": goals.reason,
         "Hallinnon arvio": [fi.status_label(a.administration.get(g)) for g in goals.goal_id],
-        "Tarkastuslautakunnan arvio": [fi.status_label(a.auditors.get(g)) for g in goals.goal_id],
+        "Tarkastuslautakunnan arvio": [fi.status_label(a.audit_committee.get(g)) for g in goals.goal_id],
     })
 
 
