@@ -14,7 +14,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help setup browser report validate test fuzz bench lab lock clean
+.PHONY: help setup browser report validate lint test fuzz bench lab lock clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,9 +45,17 @@ report: setup ## run the latest period on the embedded data; ends with the path 
 validate: setup ## check the strategy and the latest period's data; prints every problem
 	$(BIN)/kpi validate --latest
 
+# The checkers are configured in pyproject.toml: ruff (style, likely bugs, import order), mypy on src/kpi, and
+# import-linter's contract of the layers (a wrong import between them fails here, and so in CI).
+lint: setup ## ruff check, ruff format --check, mypy on src/kpi and the import layers (import-linter)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
 # Two workers: the machines have two cores, and most of the time goes to great-expectations and kernels.
 # loadgroup keeps the tests that share one published folder (xdist_group) on one worker, so it is built once.
-test: setup browser ## run the whole test suite with line coverage of src/kpi (fails under 90 %)
+test: setup browser lint ## lint, then the whole test suite with line coverage of src/kpi (fails under 90 %)
 	KPI_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadgroup --cov=kpi --cov-report=term:skip-covered --cov-fail-under=90
 
 # The same fuzz test as in `make test` (100 cases there), with many more cases; FUZZ_SEED picks another set.

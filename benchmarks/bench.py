@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from kpi.inputs.strategy import load_strategy  # noqa: E402
 from kpi.paths import DATA_RAW, NOTEBOOKS_DIR, PARAMS_DIR  # noqa: E402
-from kpi.run.publish import REPORTS  # noqa: E402
+from kpi.run.publish import reports  # noqa: E402
 
 # factor → (indicator copies, extra years): rows = 57 indicators × copies × (7 + 2 × extra years)
 SCALES = {1: (1, 0), 10: (10, 0), 100: (25, 10), 1000: (100, 31), 2500: (200, 40)}
@@ -45,12 +46,27 @@ def naive_chain(period: str, work: Path, env: dict[str, str]) -> float:
     out.mkdir(parents=True)
     begin = time.perf_counter()
     timed([str(BIN / "python"), str(ROOT / "benchmarks" / "naive_validate.py"), str(DATA_RAW), period], env)
-    for name in REPORTS:
-        executed = out / f"{name}.ipynb"
-        timed([str(BIN / "papermill"), str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(executed), "-f",
-               str(PARAMS_DIR / f"{period}.yaml"), "--cwd", str(NOTEBOOKS_DIR), "--no-progress-bar"], env)
-        timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed), "--output-dir", str(out)],
-              env)
+    for report in reports(load_strategy(DATA_RAW / "strategia.yaml")):
+        executed = out / f"{report.name}.ipynb"
+        extra = [arg for key, value in report.parameters.items() for arg in ("-p", key, str(value))]
+        timed(
+            [
+                str(BIN / "papermill"),
+                str(NOTEBOOKS_DIR / report.notebook),
+                str(executed),
+                "-f",
+                str(PARAMS_DIR / f"{period}.yaml"),
+                *extra,
+                "--cwd",
+                str(NOTEBOOKS_DIR),
+                "--no-progress-bar",
+            ],
+            env,
+        )
+        timed(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed), "--output-dir", str(out)],
+            env,
+        )
     return time.perf_counter() - begin
 
 
@@ -81,14 +97,26 @@ def main() -> None:
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = Path(tempfile.mkdtemp(prefix="kpi-bench-"))
-    env = {**os.environ, "KPI_OUTPUTS_DIR": str(work / "outputs"), "KPI_PROCESSED_DIR": str(work / "processed"),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "KPI_OUTPUTS_DIR": str(work / "outputs"),
+        "KPI_PROCESSED_DIR": str(work / "processed"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     kpi = str(BIN / "kpi")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.platform()}; workspace {work}")
-    print(f"Period {args.period}; {args.repeats} run{'s' if args.repeats != 1 else ''} of each chain, alternating; medians."
-          + (" Fewer than 3 runs: a quick check that the benchmark works, not figures to quote." if args.repeats < 3
-             else "") + "\n")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}; workspace {work}"
+    )
+    print(
+        f"Period {args.period}; {args.repeats} run{'s' if args.repeats != 1 else ''} of each chain, alternating; medians."
+        + (
+            " Fewer than 3 runs: a quick check that the benchmark works, not figures to quote."
+            if args.repeats < 3
+            else ""
+        )
+        + "\n"
+    )
 
     if "chains" not in skip:
         timed([kpi, "run", "--period", args.period, "--force"], env)  # warm-up: caches, .pyc, the first version
@@ -106,8 +134,10 @@ def main() -> None:
         for name in stages[0]:
             print(f"  {name:<62} {median([s.get(name, 0.0) for s in stages]):6.2f} s")
         unchanged = [timed([kpi, "run", "--period", args.period], env) for _ in range(5)]
-        print(f"\nUnchanged rerun (kpi run --period {args.period}, nothing changed; 5 runs): median "
-              f"{median(unchanged):.2f} s (target < 2 s)\n")
+        print(
+            f"\nUnchanged rerun (kpi run --period {args.period}, nothing changed; 5 runs): median "
+            f"{median(unchanged):.2f} s (target < 2 s)\n"
+        )
 
     if "all" not in skip:
         periods = subprocess.run([kpi, "periods"], env=env, capture_output=True, text=True).stdout.split()
@@ -116,8 +146,10 @@ def main() -> None:
 
     if "scaling" not in skip:
         print("Gate (great-expectations) + KPI computations on synthetic inputs, one fresh process each:")
-        print(f"  {'factor':>6} {'rows':>9} {'indicators':>10} {'wall':>7} {'read+type':>9} {'GX checks':>9} "
-              f"{'compute':>7} {'gate+KPI':>8} {'µs/row':>7} {'peak MiB':>8}")
+        print(
+            f"  {'factor':>6} {'rows':>9} {'indicators':>10} {'wall':>7} {'read+type':>9} {'GX checks':>9} "
+            f"{'compute':>7} {'gate+KPI':>8} {'µs/row':>7} {'peak MiB':>8}"
+        )
         for factor in [int(f) for f in args.scales.split(",")]:
             copies, years = SCALES[factor]
             folder = work / f"synthetic-{factor}"
@@ -125,13 +157,16 @@ def main() -> None:
                 folder = DATA_RAW
             else:
                 from synthetic import make
+
                 make(folder, copies=copies, extra_years=years)
             cmd = [str(BIN / "python"), str(ROOT / "benchmarks" / "scale_worker.py"), str(folder), args.period]
             wall, m = worker(cmd, env)
-            print(f"  {factor:>5}× {m['rows']:>9,} {m['indicators']:>10,} {wall:>6.1f}s {m['read_and_type']:>8.1f}s "
-                  f"{m['validate']:>8.1f}s {m['compute']:>6.1f}s {m['gate_and_compute']:>7.1f}s "
-                  f"{1e6 * m['gate_and_compute'] / m['rows']:>7.1f} {m['peak_mib']:>8}",
-                  flush=True)
+            print(
+                f"  {factor:>5}× {m['rows']:>9,} {m['indicators']:>10,} {wall:>6.1f}s {m['read_and_type']:>8.1f}s "
+                f"{m['validate']:>8.1f}s {m['compute']:>6.1f}s {m['gate_and_compute']:>7.1f}s "
+                f"{1e6 * m['gate_and_compute'] / m['rows']:>7.1f} {m['peak_mib']:>8}",
+                flush=True,
+            )
             if folder != DATA_RAW:
                 shutil.rmtree(folder, ignore_errors=True)
         print("  (gate+KPI excludes the great-expectations import, the same at every size; target at 1 M rows < 10 s)")

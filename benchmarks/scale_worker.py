@@ -22,12 +22,20 @@ result = run_gate(Path(sys.argv[1]), period)
 gated = time.perf_counter()
 figures = compute(result.inputs, period, load_params(period))
 computed = time.perf_counter()
-print(json.dumps({"passed": result.passed, "rows": len(result.inputs["observations"]),
-                  "indicators": len(figures.indicators), "import": imported - begin,
-                  # run_gate's "validate" is all of it; "read and type" the part outside great-expectations
-                  "read_and_type": result.seconds["read and type"],
-                  "validate": result.seconds["validate"] - result.seconds["read and type"],
-                  "compute": computed - gated,
-                  "gate_and_compute": computed - imported,
-                  # Linux reports KiB: this process's largest resident size, inputs and GX included
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+print(
+    json.dumps(
+        {
+            "passed": result.passed,
+            "rows": len(result.inputs["observations"]),
+            "indicators": len(figures.indicators),
+            "import": imported - begin,
+            # run_gate's "validate" is all of it; "read and type" the part outside great-expectations
+            "read_and_type": result.seconds["read and type"],
+            "validate": result.seconds["validate"] - result.seconds["read and type"],
+            "compute": computed - gated,
+            "gate_and_compute": computed - imported,
+            # Linux reports KiB: this process's largest resident size, inputs and GX included
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        }
+    )
+)

@@ -39,8 +39,9 @@ def make(target: Path, *, copies: int, extra_years: int, source: Path = DATA_RAW
                     measure["indicators"].append(clone)
     # the C emitter when PyYAML has it: the 1M-row folder has some 11 000 indicators
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    (target / STRATEGY).write_text(yaml.dump(strategy, Dumper=dumper, allow_unicode=True, sort_keys=False),
-                                   encoding="utf-8")
+    (target / STRATEGY).write_text(
+        yaml.dump(strategy, Dumper=dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
     text = (source / OBSERVATIONS).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
@@ -51,7 +52,7 @@ def make(target: Path, *, copies: int, extra_years: int, source: Path = DATA_RAW
         day_month, year = row[period_col].rsplit(".", 1)
         if year == "2021":
             for back in range(1, extra_years + 1):
-                extra.append(row[:period_col] + [f"{day_month}.{2020 - back}"] + row[period_col + 1:])
+                extra.append(row[:period_col] + [f"{day_month}.{2020 - back}"] + row[period_col + 1 :])
     body = body + extra
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -61,7 +62,7 @@ def make(target: Path, *, copies: int, extra_years: int, source: Path = DATA_RAW
         writer.writerow(row)
         count += 1
         for clone in clone_ids.get(row[ind_col], ()):
-            writer.writerow(row[:ind_col] + [clone] + row[ind_col + 1:])
+            writer.writerow(row[:ind_col] + [clone] + row[ind_col + 1 :])
             count += 1
     (target / OBSERVATIONS).write_text(out.getvalue(), encoding="utf-8-sig")
     return count

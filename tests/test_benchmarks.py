@@ -9,7 +9,7 @@ from kpi.inputs.gate import run_gate
 from kpi.paths import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
-from synthetic import make  # noqa: E402
+from synthetic import make
 
 
 def test_synthetic_folder_passes_the_gate_with_the_planned_rows(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import types
 import sys
+import types
 
 import pytest
 
@@ -37,6 +37,10 @@ class TestRun:
         assert out.rstrip().splitlines()[-1] == f"Index of all periods: {tmp_path / 'outputs' / 'index.html'}"
         assert {p.name for p in processed.iterdir()} >= {"observations.parquet", "goals.parquet", "inputs.json"}
         assert (tmp_path / "outputs" / "2023-12-31" / "04_seuranta.html").exists()
+        assert (
+            "(00_tietojen_laatu.html, 01_hyvinvointi.html, 02_elinvoima.html, 03_identiteetti.html, 04_seuranta.html, "
+            in out
+        )
 
     def test_all_runs_every_period_with_params_in_order(self, capsys, processed, monkeypatch):
         # the period loop only: each real run is tested in tests/run/test_runner.py
@@ -46,11 +50,28 @@ class TestRun:
             seen.append(period.isoformat())
             if len(seen) == 6:
                 raise cli.UsageError("stop here")
-            coverage = {"indicators": 0, "values": 0, "example_values": 0, "no_data": 0, "milestones": 0,
-                        "milestones_valmis": 0, "milestones_käynnissä": 0, "milestones_ei aloitettu": 0}
-            return types.SimpleNamespace(period_end=period, label="", coverage=coverage, report_dir=processed,
-                                         index=processed, skipped=False, version=1, version_changes=None,
-                                         final_version=None)
+            coverage = {
+                "indicators": 0,
+                "values": 0,
+                "example_values": 0,
+                "no_data": 0,
+                "milestones": 0,
+                "milestones_valmis": 0,
+                "milestones_käynnissä": 0,
+                "milestones_ei aloitettu": 0,
+            }
+            return types.SimpleNamespace(
+                period_end=period,
+                label="",
+                coverage=coverage,
+                report_dir=processed,
+                index=processed,
+                skipped=False,
+                version=1,
+                version_changes=None,
+                final_version=None,
+                reports=(),
+            )
 
         monkeypatch.setattr(cli, "run_period", fake_run)
         code, _, err = run(capsys, "run", "--all")
@@ -99,21 +120,25 @@ class TestValidate:
 
     def test_broken_strategy_exits_3(self, capsys, processed, data_copy):
         path = data_copy / "strategia.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace("pillar: elinvoima", "pillar: elinvoma", 1),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("pillar: elinvoima", "pillar: elinvoma", 1), encoding="utf-8"
+        )
         code, _, err = run(capsys, "validate", "--latest", "--data-dir", str(data_copy))
         assert code == 3 and "unknown pillar 'elinvoma'" in err
 
 
 class TestUsage:
-    @pytest.mark.parametrize(("args", "words"), [
-        (["validate", "--period", "2023-07-15"], "not a period end"),
-        (["validate"], "one of the arguments --period --latest is required"),
-        (["run", "--period", "2023-06-30", "--latest"], "not allowed with argument"),
-        (["frobnicate"], "invalid choice"),
-        (["run", "--period", "2024-06-30"], "no parameters for period 2024-06-30"),
-        (["validate", "--latest", "--data-dir", "/no/such/dir"], "no such folder"),
-    ])
+    @pytest.mark.parametrize(
+        ("args", "words"),
+        [
+            (["validate", "--period", "2023-07-15"], "not a period end"),
+            (["validate"], "one of the arguments --period --latest is required"),
+            (["run", "--period", "2023-06-30", "--latest"], "not allowed with argument"),
+            (["frobnicate"], "invalid choice"),
+            (["run", "--period", "2024-06-30"], "no parameters for period 2024-06-30"),
+            (["validate", "--latest", "--data-dir", "/no/such/dir"], "no such folder"),
+        ],
+    )
     def test_mistakes_exit_2_with_one_message(self, capsys, processed, args, words):
         code, _, err = run(capsys, *args)
         assert code == 2 and words in err and err.startswith("kpi: ") and "Traceback" not in err
@@ -130,8 +155,14 @@ class TestUsage:
 
     def test_periods_lists_the_params_files(self, capsys):
         code, out, _ = run(capsys, "periods")
-        assert code == 0 and out.split() == ["2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30",
-                                              "2023-12-31"]
+        assert code == 0 and out.split() == [
+            "2021-06-30",
+            "2021-12-31",
+            "2022-06-30",
+            "2022-12-31",
+            "2023-06-30",
+            "2023-12-31",
+        ]
 
     def test_help_documents_the_exit_codes(self, capsys):
         with pytest.raises(SystemExit) as exit_:
@@ -144,9 +175,15 @@ class TestUsage:
     def test_console_script_as_a_user_runs_it(self, tmp_path):
         """The installed `kpi` entry point, in a subprocess: exit code and message, no traceback, quiet in logs."""
         exe = os.path.join(os.path.dirname(sys.executable), "kpi")
-        done = subprocess.run([exe, "validate", "--period", "2023-13-01"], capture_output=True, text=True,
-                              cwd=tmp_path, timeout=120)
+        done = subprocess.run(
+            [exe, "validate", "--period", "2023-13-01"], capture_output=True, text=True, cwd=tmp_path, timeout=120
+        )
         assert done.returncode == 2 and "not a date" in done.stderr and "Traceback" not in done.stderr
-        done = subprocess.run([exe, "validate", "--latest", "--data-dir", str(PROJECT_ROOT / "data" / "raw")],
-                              capture_output=True, text=True, cwd=tmp_path, timeout=120)
+        done = subprocess.run(
+            [exe, "validate", "--latest", "--data-dir", str(PROJECT_ROOT / "data" / "raw")],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
         assert done.returncode == 0 and done.stderr == ""  # progress lines only on a terminal

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -61,7 +64,9 @@ class TestEnvironmentYml:
 
 class TestCommands:
     def test_make_help_lists_every_target(self):
-        out = subprocess.run(["make", "-s", "help"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["make", "-s", "help"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ).stdout
         makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
         phony = re.search(r"^\.PHONY:(.*)$", makefile, re.M)[1].split()
         for target in phony:
@@ -78,6 +83,47 @@ def test_the_audit_committee_is_never_called_the_auditor():
     is another body: no code, notebook or template may label an assessment as the auditor's."""
     root = Path(__file__).resolve().parents[1]
     files = [*root.glob("src/kpi/**/*.py"), *root.glob("src/kpi/**/*.j2"), *root.glob("notebooks/*.ipynb")]
-    wrong = [str(p.relative_to(root)) for p in files
-             if re.search(r"tilintarkastaj\w* (arvi|perustel)|\bauditors?\b", p.read_text(encoding="utf-8"), re.I)]
+    wrong = [
+        str(p.relative_to(root))
+        for p in files
+        if re.search(r"tilintarkastaj\w* (arvi|perustel)|\bauditors?\b", p.read_text(encoding="utf-8"), re.I)
+    ]
     assert len(files) > 20 and wrong == []
+
+
+class TestLayers:
+    """`make lint` runs import-linter on the layers in pyproject.toml; the contract must hold and must be able to fail."""
+
+    def _lint(self, src: Path) -> subprocess.CompletedProcess:
+        root = Path(__file__).resolve().parents[1]
+        linter = Path(sys.executable).parent / "lint-imports"
+        return subprocess.run(
+            [str(linter), "--config", str(root / "pyproject.toml"), "--no-cache"],
+            env={**os.environ, "PYTHONPATH": str(src)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=root,
+        )
+
+    def test_the_package_keeps_its_layers(self):
+        done = self._lint(Path(__file__).resolve().parents[1] / "src")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "1 kept, 0 broken" in done.stdout
+
+    @pytest.mark.parametrize(
+        ("module", "forbidden"),
+        [
+            ("measures/status.py", "kpi.present.charts"),  # measures and present meet only in notebooks and the runner
+            ("inputs/readers.py", "kpi.measures.status"),  # inputs imports neither
+            ("fi.py", "kpi.inputs.readers"),  # the bottom imports nothing above it
+        ],
+    )
+    def test_a_forbidden_import_breaks_the_contract(self, tmp_path, module, forbidden):
+        root = Path(__file__).resolve().parents[1]
+        shutil.copytree(root / "src" / "kpi", tmp_path / "kpi")
+        path = tmp_path / "kpi" / module
+        path.write_text(path.read_text(encoding="utf-8") + f"\nimport {forbidden}  # noqa\n", encoding="utf-8")
+        done = self._lint(tmp_path)
+        assert done.returncode != 0 and "BROKEN" in done.stdout
+        assert f"is not allowed to import {forbidden.rsplit('.', 1)[0]}" in done.stdout

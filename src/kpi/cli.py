@@ -8,18 +8,19 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kpi import interrupts
 from kpi.errors import Interrupted, KpiError, UsageError
 from kpi.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR, display
-from kpi.run.periods import latest_period, parse_period, periods_with_params
 from kpi.run.lock import run_lock
-from kpi.run.progress import Progress
 from kpi.run.params import load_params
+from kpi.run.periods import latest_period, parse_period, periods_with_params
+from kpi.run.progress import Progress
 from kpi.run.versions import list_versions, unchanged, versions_dir
 
 if TYPE_CHECKING:
+    from kpi.inputs.gate import GateResult
     from kpi.run.runner import PeriodResult
 
 # pandas, great-expectations, papermill and the exporters are imported only by the commands that use them, so
@@ -43,9 +44,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of `kpi` (exposed for the tests and for --help)."""
-    parser = _Parser(prog="kpi", description="Kemijärvi strategy follow-up: check the inputs and build the "
-                     "reports of a reporting period (30.6. or 31.12.).", epilog=EXIT_CODES,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="kpi",
+        description="Kemijärvi strategy follow-up: check the inputs and build the "
+        "reports of a reporting period (30.6. or 31.12.).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def period_args(p: argparse.ArgumentParser, *, allow_all: bool) -> None:
@@ -54,21 +59,43 @@ def build_parser() -> argparse.ArgumentParser:
         which.add_argument("--latest", action="store_true", help="the newest period that has a params file")
         if allow_all:
             which.add_argument("--all", action="store_true", help="every period that has a params file")
-        p.add_argument("--data-dir", type=Path, default=DATA_RAW, metavar="DIR",
-                       help=f"folder of the input files (default: {display(DATA_RAW)})")
+        p.add_argument(
+            "--data-dir",
+            type=Path,
+            default=DATA_RAW,
+            metavar="DIR",
+            help=f"folder of the input files (default: {display(DATA_RAW)})",
+        )
 
-    v = sub.add_parser("validate", help="check the strategy and the data for a period; prints every problem",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    v = sub.add_parser(
+        "validate",
+        help="check the strategy and the data for a period; prints every problem",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     period_args(v, allow_all=False)
 
-    r = sub.add_parser("run", help="check the data, then build the period's outputs",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r = sub.add_parser(
+        "run",
+        help="check the data, then build the period's outputs",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     period_args(r, allow_all=True)
     r.add_argument("--params", type=Path, metavar="FILE", help="a YAML file applied after params/<period>.yaml")
-    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
-                   help="override one parameter, e.g. --set report.commentary='…' (repeatable; applied last)")
-    r.add_argument("--force", action="store_true",
-                   help="run even when inputs, parameters and code equal the newest version's (which is otherwise kept)")
+    r.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="overrides",
+        help="override one parameter, e.g. --set report.commentary='…' (repeatable; applied last)",
+    )
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when inputs, parameters and code equal the newest version's (which is otherwise kept)",
+    )
 
     vs = sub.add_parser("versions", help="list the kept versions of a period: number, state, time, what changed")
     vs.add_argument("--period", metavar="YYYY-MM-DD", required=True, help="period end: YYYY-06-30 or YYYY-12-31")
@@ -93,13 +120,15 @@ def _periods(args: argparse.Namespace) -> list:
 
 
 def _coverage_line(result: PeriodResult) -> str:
-    from kpi.inputs.readers import format_date_fi
+    from kpi import fi
 
     c = result.coverage
-    return (f"{format_date_fi(result.period_end)} ({result.label}): {c['indicators']} indicators, {c['values']} with a value "
-            f"({c['example_values']} of them example values), {c['no_data']} marked as no data; "
-            f"{c['milestones']} milestones ({c['milestones_valmis']} valmis, {c['milestones_käynnissä']} käynnissä, "
-            f"{c['milestones_ei aloitettu']} ei aloitettu)")
+    return (
+        f"{fi.date(result.period_end)} ({result.label}): {c['indicators']} indicators, {c['values']} with a value "
+        f"({c['example_values']} of them example values), {c['no_data']} marked as no data; "
+        f"{c['milestones']} milestones ({c['milestones_valmis']} valmis, {c['milestones_käynnissä']} käynnissä, "
+        f"{c['milestones_ei aloitettu']} ei aloitettu)"
+    )
 
 
 def run_period(*args, **kwargs):
@@ -110,17 +139,17 @@ def run_period(*args, **kwargs):
 
 
 def _skipped(period, number: int, folder: Path) -> None:
-    print(f"{period.isoformat()}: nothing changed since version {number} (same input files, parameters and code); "
-          f"no new version made. `kpi run --period {period.isoformat()} --force` reruns it anyway.")
+    print(
+        f"{period.isoformat()}: nothing changed since version {number} (same input files, parameters and code); "
+        f"no new version made. `kpi run --period {period.isoformat()} --force` reruns it anyway."
+    )
     print(f"Reports: {display(folder)}/")
 
 
 def _run_summary(result: PeriodResult) -> None:
-    from kpi.run.publish import REPORTS
-
     period = result.period_end.isoformat()
-    if result.skipped:
-        _skipped(result.period_end, result.version, result.report_dir)
+    if result.skipped:  # a skipped run names the version it matched and its folder
+        _skipped(result.period_end, cast(int, result.version), cast(Path, result.report_dir))
         return
     print(f"Ran {_coverage_line(result)}")
     changes = result.version_changes
@@ -128,20 +157,27 @@ def _run_summary(result: PeriodResult) -> None:
         print(f"Version {result.version} (the first of this period)")
     else:
         moved = changes[changes.kind.isin(["tavoite", "mittari", "indikaattori"])]
-        print(f"Version {result.version}: {len(changes)} changes since the previous version, "
-              f"{len(moved)} of them statuses")
+        print(
+            f"Version {result.version}: {len(changes)} changes since the previous version, "
+            f"{len(moved)} of them statuses"
+        )
         # on the terminal the causes first (parameters, commentary, files), then what they moved
         order = ["parametri", "kommentti", "syötetiedosto", "tavoite", "mittari", "indikaattori", "arvo"]
         changes = changes.sort_values("kind", key=lambda k: k.map(order.index), kind="stable")
         for text in changes.text[:12]:
             print(f"  {text}")
         if len(changes) > 12:
-            print(f"  … and {len(changes) - 12} more (04_seuranta.html, the Excel sheet Muutokset)")
+            print(f"  … and {len(changes) - 12} more ({result.reports[-1].name}.html, the Excel sheet Muutokset)")
     if result.final_version:
-        print(f"Version {result.final_version} is final, so this run is a draft beside it: {display(result.report_dir)}/")
+        print(
+            f"Version {result.final_version} is final, so this run is a draft beside it: "
+            f"{display(cast(Path, result.report_dir))}/"
+        )
     else:
-        print(f"Reports: {display(result.report_dir)}/ ({', '.join(f'{n}.html' for n in REPORTS)}, "
-              f"arviointikertomus_{period}.xlsx, havainnot_{period}.docx)")
+        print(
+            f"Reports: {display(cast(Path, result.report_dir))}/ ({', '.join(f'{r.name}.html' for r in result.reports)}, "
+            f"arviointikertomus_{period}.xlsx, havainnot_{period}.docx)"
+        )
 
 
 def _list_versions(period) -> int:
@@ -153,9 +189,15 @@ def _list_versions(period) -> int:
     for v in found:
         made = dt.datetime.fromisoformat(v.manifest["finished"])
         changes_file = v.path / "muutokset.json"
-        listed = json.loads(changes_file.read_text(encoding="utf-8")).get("version_changes") if changes_file.exists() else None
-        print(f"{v.number:<8} {'final' if v.final else 'draft':<10} {made:%d.%m.%Y %H.%M}  "
-              f"{'–' if listed is None else len(listed):>7}  {', '.join(v.manifest.get('overrides', [])) or '–'}")
+        listed = (
+            json.loads(changes_file.read_text(encoding="utf-8")).get("version_changes")
+            if changes_file.exists()
+            else None
+        )
+        print(
+            f"{v.number:<8} {'final' if v.final else 'draft':<10} {made:%d.%m.%Y %H.%M}  "
+            f"{'–' if listed is None else len(listed):>7}  {', '.join(v.manifest.get('overrides', [])) or '–'}"
+        )
     print(f"Kept in {display(versions_dir(OUTPUTS_DIR, period))}/")
     return 0
 
@@ -188,8 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             period = parse_period(args.period)  # a bad argument is refused before the lock makes outputs/
             with run_lock(OUTPUTS_DIR):
                 version = mark_final(period, number=args.version, params_dir=PARAMS_DIR, outputs_dir=OUTPUTS_DIR)
-            print(f"{args.period}: version {version.number} marked final and published as "
-                  f"{display(OUTPUTS_DIR / args.period)}/; a later run makes a new draft beside it")
+            print(
+                f"{args.period}: version {version.number} marked final and published as "
+                f"{display(OUTPUTS_DIR / args.period)}/; a later run makes a new draft beside it"
+            )
             return 0
         if not args.data_dir.is_dir():
             raise UsageError(f"--data-dir {args.data_dir}: no such folder")
@@ -201,9 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kpi.run.runner import validate_period
 
         for period in _periods(args):
-            result = validate_period(period, data_dir=args.data_dir, reports_dir=QUALITY_REPORTS_DIR,
-                                     progress=progress)
-            print(result.gate.summary_text())
+            result = validate_period(period, data_dir=args.data_dir, reports_dir=QUALITY_REPORTS_DIR, progress=progress)
+            print(cast("GateResult", result.gate).summary_text())  # set: the gate ran
             print(f"Data OK for {_coverage_line(result)}")
             print(f"Quality report: {display(result.quality_page)}")
         return 0
@@ -221,8 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a full disk or a folder that may not be written: the runs swap their results in whole, so what was
         # published before stays as it was
         where = f"{display(Path(exc.filename))}: " if exc.filename else ""
-        print(f"kpi: {where}{exc.strerror or exc}. Nothing half-made was kept; what was published before is as it "
-              f"was. Free some space or make {display(OUTPUTS_DIR)}/ writable, then run again.", file=sys.stderr)
+        print(
+            f"kpi: {where}{exc.strerror or exc}. Nothing half-made was kept; what was published before is as it "
+            f"was. Free some space or make {display(OUTPUTS_DIR)}/ writable, then run again.",
+            file=sys.stderr,
+        )
         return 1
     finally:
         restore()
@@ -235,28 +281,46 @@ def _interrupted_text(signum: int, progress: Progress) -> str:
     name = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}.get(signal.Signals(signum), signal.Signals(signum).name)
     during = f" during '{progress.failed_step}'" if progress.failed_step else ""
     kept = "; ".join(progress.kept) if progress.kept else "nothing"
-    return (f"interrupted ({name}){during}. Kept: {kept}. Nothing half-made was kept: no temporary folder, no "
-            "partly written period, no running workbook is left.")
+    return (
+        f"interrupted ({name}){during}. Kept: {kept}. Nothing half-made was kept: no temporary folder, no "
+        "partly written period, no running workbook is left."
+    )
 
 
 def _run(args: argparse.Namespace, periods: list, progress: Progress) -> None:
     """`kpi run`: each period of the command in turn (the caller holds the lock)."""
     index = None
     for period in periods:
-        same = None if args.force else unchanged(
-            period, load_params(period, params_dir=PARAMS_DIR, extra_file=args.params, overrides=args.overrides),
-            data_dir=args.data_dir, outputs_dir=OUTPUTS_DIR, notebooks_dir=NOTEBOOKS_DIR)
+        same = (
+            None
+            if args.force
+            else unchanged(
+                period,
+                load_params(period, params_dir=PARAMS_DIR, extra_file=args.params, overrides=args.overrides),
+                data_dir=args.data_dir,
+                outputs_dir=OUTPUTS_DIR,
+                notebooks_dir=NOTEBOOKS_DIR,
+            )
+        )
         if same:
             _skipped(period, same.number, OUTPUTS_DIR / period.isoformat())
             index = OUTPUTS_DIR / "index.html"
             continue
-        result = run_period(period, data_dir=args.data_dir, params_file=args.params,
-                            overrides=args.overrides, force=args.force, processed_dir=DATA_PROCESSED,
-                            reports_dir=QUALITY_REPORTS_DIR, outputs_dir=OUTPUTS_DIR,
-                            notebooks_dir=NOTEBOOKS_DIR, progress=progress)
+        result = run_period(
+            period,
+            data_dir=args.data_dir,
+            params_file=args.params,
+            overrides=args.overrides,
+            force=args.force,
+            processed_dir=DATA_PROCESSED,
+            reports_dir=QUALITY_REPORTS_DIR,
+            outputs_dir=OUTPUTS_DIR,
+            notebooks_dir=NOTEBOOKS_DIR,
+            progress=progress,
+        )
         _run_summary(result)
         index = result.index
-    print(f"Index of all periods: {display(index)}")
+    print(f"Index of all periods: {display(cast(Path, index))}")  # periods is never empty
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,7 +47,7 @@ def make_readable(path: Path) -> Path:
     path = Path(path)
     files, folders = file_mode(), folder_mode()
     if path.is_dir():
-        for root, dirs, names in os.walk(path):
+        for root, _dirs, names in os.walk(path):
             os.chmod(root, folders)
             for name in names:
                 target = Path(root) / name

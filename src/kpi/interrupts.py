@@ -29,6 +29,7 @@ def install() -> Callable[[], None]:
     def restore() -> None:
         for s, handler in old.items():
             signal.signal(s, handler)
+
     return restore
 
 

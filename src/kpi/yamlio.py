@@ -17,8 +17,11 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
-                key_node.start_mark)
+                None,
+                None,
+                f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
+                key_node.start_mark,
+            )
         seen[key] = key_node
     return loader.construct_mapping(node, deep=deep)
 
@@ -30,7 +33,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 if hasattr(yaml, "CSafeLoader"):
-    class _FastUniqueKeyLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+
+    class _FastUniqueKeyLoader(yaml.CSafeLoader):
         """The same with libyaml's parser (about 10× faster on a big strategia.yaml)."""
 
     _FastUniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -42,13 +46,13 @@ else:  # PyYAML built without libyaml
 def parse_yaml(text: str, *, origin: str, error: type[KpiError]) -> Any:
     """Parse YAML text; raise `error` naming `origin`, the line and the column on bad syntax."""
     try:
-        return yaml.load(text, Loader=_FAST)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_FAST)  # a SafeLoader subclass
     except yaml.YAMLError as fast_error:
         exc = fast_error
     # libyaml words its problems and places its marks differently; the pure-Python parser's message is the one
     # documented and tested, so a file that fails is parsed once more, slowly, only to say why
     try:
-        yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as plain_error:
         exc = plain_error
     mark = getattr(exc, "problem_mark", None)

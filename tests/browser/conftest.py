@@ -13,8 +13,15 @@ CHROMIUM = Path(os.environ.get("KPI_CHROMIUM", "/usr/bin/chromium"))
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 # As the machines need them: no sandbox as root, and no background calls to Google that a closed network refuses.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -22,8 +29,11 @@ def browser():
     """One headless Chromium per test worker; a clear failure (not a skip) when the project's setup did not run."""
     missing = [str(p) for p in (CHROMIUM, AXE) if not p.exists()]
     if missing:
-        pytest.fail(f"browser tests need {', '.join(missing)}: run `make browser` (installs Debian's chromium and "
-                    "axe-core from package-lock.json); `make test` does it first", pytrace=False)
+        pytest.fail(
+            f"browser tests need {', '.join(missing)}: run `make browser` (installs Debian's chromium and "
+            "axe-core from package-lock.json); `make test` does it first",
+            pytrace=False,
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

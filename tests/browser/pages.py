@@ -36,9 +36,9 @@ document.addEventListener('DOMContentLoaded', () => {
 class Opened:
     page: object
     requests: list[str] = field(default_factory=list)
-    csp_pages: list[dict] = field(default_factory=list)       # one per document: its CSP meta tags (CSP_WATCH)
-    csp_violations: list[str] = field(default_factory=list)   # securitypolicyviolation events
-    csp_console: list[str] = field(default_factory=list)      # console messages about the CSP
+    csp_pages: list[dict] = field(default_factory=list)  # one per document: its CSP meta tags (CSP_WATCH)
+    csp_violations: list[str] = field(default_factory=list)  # securitypolicyviolation events
+    csp_console: list[str] = field(default_factory=list)  # console messages about the CSP
 
     @property
     def external(self) -> list[str]:
@@ -65,8 +65,11 @@ class Opened:
                 problems.append(f"{where}: the policy allows eval or the network: {policies[0]}")
             if not (doc["inHead"] and doc["first"]):
                 problems.append(f"{where}: the CSP meta tag is not in <head> before every style, script and image")
-        return problems + [f"CSP violation: {v}" for v in self.csp_violations] + \
-            [f"console: {m}" for m in self.csp_console]
+        return (
+            problems
+            + [f"CSP violation: {v}" for v in self.csp_violations]
+            + [f"console: {m}" for m in self.csp_console]
+        )
 
 
 @contextmanager
@@ -81,8 +84,12 @@ def opened(browser, path: Path, viewport: dict, *, media: str = "screen"):
     context.expose_function("__kpiCspViolation", lambda text: found.csp_violations.append(text))
     context.expose_function("__kpiCspPage", lambda doc: found.csp_pages.append(doc))
     context.add_init_script(CSP_WATCH)
-    found.page.on("console", lambda m: found.csp_console.append(f"{m.type}: {m.text}")
-                  if "content security policy" in m.text.lower() else None)
+    found.page.on(
+        "console",
+        lambda m: (
+            found.csp_console.append(f"{m.type}: {m.text}") if "content security policy" in m.text.lower() else None
+        ),
+    )
 
     def guard(route):
         url = route.request.url
@@ -106,8 +113,11 @@ def axe_violations(page, axe_source: str) -> list[dict]:
     # evaluated over CDP, not added as a <script>: the page's CSP rightly refuses inline scripts
     page.evaluate(axe_source)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"][:3]]} for v in result["violations"] if v["impact"] in SERIOUS]
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
+    ]
 
 
 def sideways_overflow(page) -> int:

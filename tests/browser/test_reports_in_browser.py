@@ -11,17 +11,29 @@ import datetime as dt
 
 import pytest
 
+from kpi.inputs.strategy import load_strategy
+from kpi.paths import DATA_RAW
 from kpi.present.csp import CSP_META
-from kpi.run.publish import REPORTS
+from kpi.run.publish import reports
 from kpi.run.runner import run_period
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.pages import (A4_CONTENT, DESKTOP, PHONE, axe_violations, opened, sideways_overflow, structure,
-                                 tab_stops, text_past_edge)
+from tests.browser.pages import (
+    A4_CONTENT,
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    opened,
+    sideways_overflow,
+    structure,
+    tab_stops,
+    text_past_edge,
+)
 
 # Everything here shares one published folder: keep it on one xdist worker so it is built once.
 pytestmark = pytest.mark.xdist_group("browser")
 
 PERIODS = [dt.date(2022, 6, 30), dt.date(2022, 12, 31)]
+REPORTS = [r.name for r in reports(load_strategy(DATA_RAW / "strategia.yaml"))]
 PAGES = [("index", None)] + [(name, p) for p in PERIODS for name in REPORTS]
 IDS = ["index"] + [f"{p.isoformat()}-{name}" for p in PERIODS for name in REPORTS]
 VAGUE_LINK_TEXTS = {"", "¶", "tästä", "linkki", "lue lisää", "klikkaa", "tässä"}
@@ -31,8 +43,12 @@ VAGUE_LINK_TEXTS = {"", "¶", "tästä", "linkki", "lue lisää", "klikkaa", "t�
 def outputs(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     for period in PERIODS:
-        run_period(period, outputs_dir=root / "outputs", processed_dir=root / "processed",
-                   reports_dir=root / "outputs" / "laatu")
+        run_period(
+            period,
+            outputs_dir=root / "outputs",
+            processed_dir=root / "processed",
+            reports_dir=root / "outputs" / "laatu",
+        )
     return root / "outputs"
 
 
@@ -49,21 +65,31 @@ def test_quality_page_is_offline_and_keeps_its_policy(browser, axe_source, outpu
     assert not violations, f"axe-core serious/critical violations: {violations}"
 
 
-PAGE = ('<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8">{}<title>t</title>{}</head>'
-        "<body><h1>t</h1>{}</body></html>")
+PAGE = (
+    '<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8">{}<title>t</title>{}</head>'
+    "<body><h1>t</h1>{}</body></html>"
+)
 STYLE = "<style>h1{color:#1a1a1a}</style>"
 # a page the check must fail, and the words that say why
 BROKEN = {
     "no-policy": (PAGE.format("", STYLE, ""), "0 CSP meta tags"),
     "policy-after-style": (PAGE.format("", STYLE + CSP_META, ""), "not in <head> before"),
-    "network-source": (PAGE.format(CSP_META.replace("img-src data:", "img-src data: https:"), STYLE, ""),
-                       "allows eval or the network"),
-    "unsafe-eval": (PAGE.format(CSP_META.replace("'none';", "'none'; script-src 'unsafe-eval';", 1), STYLE, ""),
-                    "allows eval or the network"),
-    "blocked-image": (PAGE.format(CSP_META, STYLE, '<img alt="x" src="https://example.invalid/x.png">'),
-                      "img-src blocked https://example.invalid/x.png"),
-    "blocked-script": (PAGE.format(CSP_META, STYLE, "<script>document.title = 'x'</script>"),
-                       "script-src-elem blocked inline"),
+    "network-source": (
+        PAGE.format(CSP_META.replace("img-src data:", "img-src data: https:"), STYLE, ""),
+        "allows eval or the network",
+    ),
+    "unsafe-eval": (
+        PAGE.format(CSP_META.replace("'none';", "'none'; script-src 'unsafe-eval';", 1), STYLE, ""),
+        "allows eval or the network",
+    ),
+    "blocked-image": (
+        PAGE.format(CSP_META, STYLE, '<img alt="x" src="https://example.invalid/x.png">'),
+        "img-src blocked https://example.invalid/x.png",
+    ),
+    "blocked-script": (
+        PAGE.format(CSP_META, STYLE, "<script>document.title = 'x'</script>"),
+        "script-src-elem blocked inline",
+    ),
 }
 
 
@@ -82,8 +108,9 @@ def test_the_policy_check_fails_a_page_without_or_against_the_policy(browser, tm
 def test_the_policy_check_passes_inline_styles_and_data_images(browser, tmp_path):
     path = tmp_path / "good.html"
     gif = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
-    path.write_text(PAGE.format(CSP_META, STYLE, f'<p style="color:#1a1a1a">x</p><img alt="" src="{gif}">'),
-                    encoding="utf-8")
+    path.write_text(
+        PAGE.format(CSP_META, STYLE, f'<p style="color:#1a1a1a">x</p><img alt="" src="{gif}">'), encoding="utf-8"
+    )
     with opened(browser, path, DESKTOP) as found:
         assert found.page.evaluate("document.querySelector('img').naturalWidth") == 1
     assert len(found.csp_pages) == 1
@@ -142,9 +169,11 @@ def test_print_puts_the_report_on_a4_without_cutting(browser, outputs, name):
     with opened(browser, path, A4_CONTENT, media="print") as printed:
         overflow = sideways_overflow(printed.page)
         nav_shown = printed.page.evaluate("getComputedStyle(document.querySelector('nav.kpi-nav')).display")
-        wide = printed.page.evaluate("""w => [...document.querySelectorAll('table, img, figure')]
+        wide = printed.page.evaluate(
+            """w => [...document.querySelectorAll('table, img, figure')]
               .filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + ' ' + (e.caption ? e.caption.innerText : ''))""",
-                                     A4_CONTENT["width"])
+            A4_CONTENT["width"],
+        )
         pdf = printed.page.pdf(format="A4", print_background=True)
         (ARTIFACTS / "print").mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "print" / f"{PERIODS[1].isoformat()}-{name}.pdf").write_bytes(pdf)
@@ -156,8 +185,10 @@ def test_print_puts_the_report_on_a4_without_cutting(browser, outputs, name):
 def test_keyboard_reaches_every_link_and_chart_table(browser, outputs):
     with opened(browser, page_path(outputs, "04_seuranta", PERIODS[1]), DESKTOP) as found:
         # what a sighted keyboard user can reach: the tables inside collapsed <details> open with their summary
-        wanted = found.page.evaluate("[...document.querySelectorAll('a[href], summary, [tabindex=\"0\"]')]"
-                                     ".filter(e => e.checkVisibility()).length")
+        wanted = found.page.evaluate(
+            "[...document.querySelectorAll('a[href], summary, [tabindex=\"0\"]')]"
+            ".filter(e => e.checkVisibility()).length"
+        )
         stops = tab_stops(found.page, wanted + 5)
     assert stops[0] == "A:../index.html", "the first Tab goes to the link to the index"
     assert len(stops) == wanted, f"Tab reached {len(stops)} of {wanted} controls"
@@ -180,11 +211,12 @@ def test_navigation_moves_between_reports_and_periods(browser, outputs):
 
 
 INJECTED_NAME = 'Palvelut <script>window.__pwned = "nimi"</script><img src="https://example.invalid/x.png" onerror="window.__pwned = 1">'
+INJECTED_PILLAR = 'Hyvinvointi <script>window.__pwned = "pilari"</script>'
 INJECTED_COMMENT = 'Kommentti <b>lihava</b> <script>window.__pwned = "kommentti"</script> [linkki](javascript:alert(1))'
 
 
 def test_text_from_input_files_shows_as_text_and_runs_nothing(browser, data_copy, tmp_path):
-    """A goal name (strategia.yaml) and a commentary (--set) with HTML in them: shown literally, nothing executes."""
+    """A goal and a pillar name (strategia.yaml) and a commentary (--set) with HTML in them: shown literally, nothing executes."""
     from kpi.run.params import load_params
     from kpi.run.publish import execute_notebooks, export_html
 
@@ -192,12 +224,20 @@ def test_text_from_input_files_shows_as_text_and_runs_nothing(browser, data_copy
     text = strategy.read_text(encoding="utf-8")
     original = "name: Oikein mitoitetut, laadukkaat ja taloudellisesti toteutetut palvelut"
     assert text.count(original) == 1
-    strategy.write_text(text.replace(original, f"name: '{INJECTED_NAME}'"), encoding="utf-8")
+    pillar = "{id: hyvinvointi, name: Hyvinvointi}"
+    assert text.count(pillar) == 1
+    strategy.write_text(
+        text.replace(original, f"name: '{INJECTED_NAME}'").replace(
+            pillar, f"{{id: hyvinvointi, name: '{INJECTED_PILLAR}'}}"
+        ),
+        encoding="utf-8",
+    )
     period = PERIODS[1]
     params = load_params(period, overrides=[f"report.commentary={INJECTED_COMMENT}"])
-    names = ["01_hyvinvointi", "04_seuranta"]
-    executed = execute_notebooks(params, data_dir=data_copy, workdir=tmp_path / "nb", failed_dir=tmp_path / "failed",
-                                 names=names)
+    pages = [r for r in reports(load_strategy(strategy)) if r.name in ("01_hyvinvointi", "04_seuranta")]
+    executed = execute_notebooks(
+        params, reports=pages, data_dir=data_copy, workdir=tmp_path / "nb", failed_dir=tmp_path / "failed"
+    )
     for nb in executed:
         page = tmp_path / f"{nb.name}.html"
         page.write_text(export_html(nb.path, title=nb.name), encoding="utf-8")
@@ -210,3 +250,5 @@ def test_text_from_input_files_shows_as_text_and_runs_nothing(browser, data_copy
             assert not found.external, f"{nb.name}: injected markup made a request: {found.external}"
         assert '<script>window.__pwned = "nimi"</script>' in shown, f"{nb.name}: the name is not shown as text"
         assert "Kommentti <b>lihava</b>" in shown and bold == 0 and js_links == 0
+        if nb.name == "01_hyvinvointi":
+            assert INJECTED_PILLAR in shown, "the pillar name is not shown as text"

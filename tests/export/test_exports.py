@@ -29,11 +29,23 @@ def made(tmp_path_factory):
     old = {"params": base, "input_files": inputs.file_hashes, "results": snapshot(compute(inputs, PERIOD, base))}
     new = {"params": params, "input_files": inputs.file_hashes, "results": snapshot(figures)}
     by_version = version_changes(old, new, inputs.strategy)
-    by_period = period_changes(figures.goals, statuses(inputs, dt.date(2022, 6, 30), figures.rules)[3], inputs.strategy,
-                               period_end=PERIOD, previous_end=dt.date(2022, 6, 30))
+    by_period = period_changes(
+        figures.goals,
+        statuses(inputs, dt.date(2022, 6, 30), figures.rules)[3],
+        inputs.strategy,
+        period_end=PERIOD,
+        previous_end=dt.date(2022, 6, 30),
+    )
     root = tmp_path_factory.mktemp("exports")
-    xlsx = write_workbook(root / "a.xlsx", strategy=inputs.strategy, figures=figures, params=params,
-                          version_changes=by_version, period_changes=by_period, title="Testi")
+    xlsx = write_workbook(
+        root / "a.xlsx",
+        strategy=inputs.strategy,
+        figures=figures,
+        params=params,
+        version_changes=by_version,
+        period_changes=by_period,
+        title="Testi",
+    )
     word = write_findings(root / "h.docx", strategy=inputs.strategy, figures=figures, title="Testi")
     return inputs, figures, by_version, by_period, xlsx, word
 
@@ -51,14 +63,21 @@ def rows(ws):
 class TestExcel:
     def test_sheets_with_finnish_headers_frozen_and_filtered(self, made):
         book = openpyxl.load_workbook(made[4])
-        assert book.sheetnames == ["Tavoitteet", "Mittarit", "Talousarvio", "Sopeuttamisohjelma", "Havainnot",
-                                   "Muutokset", "Parametrit"]
+        assert book.sheetnames == [
+            "Tavoitteet",
+            "Mittarit",
+            "Talousarvio",
+            "Sopeuttamisohjelma",
+            "Havainnot",
+            "Muutokset",
+            "Parametrit",
+        ]
         for ws in book:
             assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1] if c.value), ws.title
             assert all(10 <= ws.column_dimensions[c.column_letter].width <= 60 for c in ws[1]), ws.title
 
     def test_goal_statuses_side_by_side(self, made):
-        inputs, figures = made[0], made[1]
+        figures = made[1]
         header, goals = rows(openpyxl.load_workbook(made[4])["Tavoitteet"])
         assert header[3:6] == ["Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio"]
         assert len(goals) == 15 and [g["Tavoite"] for g in goals] == list(figures.assessment.goal_id)
@@ -73,8 +92,14 @@ class TestExcel:
         value_col = header.index("Arvo") + 1
         assert ws.cell(row=2, column=value_col).number_format == "#,##0.00"
         example_row = next(k for k, m in enumerate(measures, start=2) if m["Esimerkkiarvo"] == "kyllä")
-        real_row = next((k for k, m in enumerate(measures, start=2)
-                         if m["Esimerkkiarvo"] == "ei" and m["Tavoite esimerkki"] == "ei"), None)
+        real_row = next(
+            (
+                k
+                for k, m in enumerate(measures, start=2)
+                if m["Esimerkkiarvo"] == "ei" and m["Tavoite esimerkki"] == "ei"
+            ),
+            None,
+        )
         assert ws.cell(row=example_row, column=1).fill.fgColor.rgb.endswith(EXAMPLE_FILL.fgColor.rgb[-6:])
         if real_row:
             assert ws.cell(row=real_row, column=1).fill.fill_type is None
@@ -96,18 +121,26 @@ class TestExcel:
 
 class TestWord:
     def test_headings_per_pillar_findings_and_goal_tables(self, made):
-        inputs, figures = made[0], made[1]
+        figures = made[1]
         doc = docx.Document(str(made[5]))
         headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
         assert headings[0] == ("Heading 1", "Havainnot – Tilinpäätös 2022 (31.12.2022)")
-        assert [t for s, t in headings if s == "Heading 2"] == ["Hyvinvointi", "Elinvoima", "Identiteetti",
-                                                                "Talous ja tietojen laatu"]
+        assert [t for s, t in headings if s == "Heading 2"] == [
+            "Hyvinvointi",
+            "Elinvoima",
+            "Identiteetti",
+            "Talous ja tietojen laatu",
+        ]
         assert len(doc.tables) == 3
         for table, pillar in zip(doc.tables, ("hyvinvointi", "elinvoima", "identiteetti")):
             first = table.rows[0]
             assert first._tr.trPr is not None and first._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
-            assert [c.text for c in first.cells] == ["Tavoite", "Hallinnon arvio", "Tarkastuslautakunnan arvio",
-                                                     "Tietoihin perustuva arvio"]
+            assert [c.text for c in first.cells] == [
+                "Tavoite",
+                "Hallinnon arvio",
+                "Tarkastuslautakunnan arvio",
+                "Tietoihin perustuva arvio",
+            ]
             assert len(table.rows) == 1 + (figures.assessment.pillar_id == pillar).sum()
         bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
         assert sorted(bullets) == sorted(figures.findings.text)
@@ -147,18 +180,19 @@ class TestFormulaInjection:
         justification = '"Talous tasapainossa; sopeuttamisohjelman säästöt 1,3 M€."'
         text = assessments.read_text(encoding="utf-8")
         assert text.count(justification) == 1
-        assessments.write_text(text.replace(justification, '"' + INJECTED.replace('"', '""') + '"'),
-                               encoding="utf-8")
+        assessments.write_text(text.replace(justification, '"' + INJECTED.replace('"', '""') + '"'), encoding="utf-8")
         inputs = load_inputs(data_copy)
         params = load_params(PERIOD)
         params["report"]["commentary"] = INJECTED
         figures = compute(inputs, PERIOD, params)
-        path = write_workbook(tmp_path / "a.xlsx", strategy=inputs.strategy, figures=figures, params=params,
-                              title="Testi")
+        path = write_workbook(
+            tmp_path / "a.xlsx", strategy=inputs.strategy, figures=figures, params=params, title="Testi"
+        )
 
         book = openpyxl.load_workbook(path)  # not data_only: a formula would come back with data_type 'f'
-        formulas = [(ws.title, c.coordinate, c.value) for ws in book for r in ws.iter_rows() for c in r
-                    if c.data_type == "f"]
+        formulas = [
+            (ws.title, c.coordinate, c.value) for ws in book for r in ws.iter_rows() for c in r if c.data_type == "f"
+        ]
         assert formulas == []
         _, goals = rows(book["Tavoitteet"])
         h1 = next(g for g in goals if g["Tavoite"] == "H1")

@@ -28,12 +28,63 @@ XLSX_FILES = ("talousarvioseuranta.xlsx", "sopeuttamisohjelma.xlsx")
 YAML_FILES = ("strategia.yaml",)
 FILES = CSV_FILES + XLSX_FILES + YAML_FILES
 
-TEXTS = ["", " ", "n/a", "-", "x", "12,3,4", "1 2 3", "yhteensä", "#DIV/0!", "=SUM(A1:A2)", "ä" * 300, "NaN",
-         "inf", "None", "kyllä", "31.12.2022", "\u00a0", "0x10", "1e5", "'1", '"', ";"]
-NUMBERS = ["-1", "-999999", "0", "1e308", "99999999999999999999999", "1.5", "1,5", "1 234,5", "1.234,5", "1,234.5",
-           "-0,0", "+7", "12.363", "7\u00a0191", "1E-300", "½"]
-DATES = ["2022-12-31", "31/12/2022", "12/31/2022", "31.12.22", "31-12-2022", "2022-06-31", "30.6.2122", "1.1.1800",
-         "0.0.0", "44926", "2022-12-31T00:00:00", "31.12.2022 12:00", "30.06.2022"]
+TEXTS = [
+    "",
+    " ",
+    "n/a",
+    "-",
+    "x",
+    "12,3,4",
+    "1 2 3",
+    "yhteensä",
+    "#DIV/0!",
+    "=SUM(A1:A2)",
+    "ä" * 300,
+    "NaN",
+    "inf",
+    "None",
+    "kyllä",
+    "31.12.2022",
+    "\u00a0",
+    "0x10",
+    "1e5",
+    "'1",
+    '"',
+    ";",
+]
+NUMBERS = [
+    "-1",
+    "-999999",
+    "0",
+    "1e308",
+    "99999999999999999999999",
+    "1.5",
+    "1,5",
+    "1 234,5",
+    "1.234,5",
+    "1,234.5",
+    "-0,0",
+    "+7",
+    "12.363",
+    "7\u00a0191",
+    "1E-300",
+    "½",
+]
+DATES = [
+    "2022-12-31",
+    "31/12/2022",
+    "12/31/2022",
+    "31.12.22",
+    "31-12-2022",
+    "2022-06-31",
+    "30.6.2122",
+    "1.1.1800",
+    "0.0.0",
+    "44926",
+    "2022-12-31T00:00:00",
+    "31.12.2022 12:00",
+    "30.06.2022",
+]
 
 
 @dataclass(frozen=True)
@@ -60,6 +111,7 @@ def case(seed: int, n: int, raw: Path = DATA_RAW) -> Case:
 
 
 # ---------------------------------------------------------------- CSV
+
 
 def _decode(data: bytes) -> tuple[str, str]:
     for encoding in ("utf-8-sig", "cp1252"):
@@ -131,7 +183,7 @@ def _rows_truncated(rng: random.Random, rows: list[list]) -> list[list]:
 
 def _column_dropped(rng: random.Random, rows: list[list]) -> list[list]:
     k = rng.randrange(max(1, len(rows[0]))) if rows else 0
-    return [r[:k] + r[k + 1:] for r in rows]
+    return [r[:k] + r[k + 1 :] for r in rows]
 
 
 def _columns_swapped(rng: random.Random, rows: list[list]) -> list[list]:
@@ -154,8 +206,17 @@ def _column_renamed(rng: random.Random, rows: list[list]) -> list[list]:
         return rows
     header = list(rows[0])
     k = rng.randrange(len(header))
-    header[k] = rng.choice([header[k].upper(), f" {header[k]} ", header[k] + "_2", "", header[k].replace("ä", "a"),
-                            rng.choice(header), "\ufeff" + header[k]])
+    header[k] = rng.choice(
+        [
+            header[k].upper(),
+            f" {header[k]} ",
+            header[k] + "_2",
+            "",
+            header[k].replace("ä", "a"),
+            rng.choice(header),
+            "\ufeff" + header[k],
+        ]
+    )
     return [header, *rows[1:]]
 
 
@@ -176,6 +237,7 @@ def _cells(values: list[str]) -> Callable[[random.Random, list[list]], list[list
             if rows[r]:
                 rows[r][rng.randrange(len(rows[r]))] = rng.choice(values)
         return rows
+
     return mutate
 
 
@@ -184,15 +246,23 @@ def _header_cell(rng: random.Random, rows: list[list]) -> list[list]:
 
 
 _TABLE_MUTATIONS: list[tuple[str, Callable[[random.Random, list[list]], list[list]]]] = [
-    ("rows duplicated", _rows_duplicated), ("rows shuffled", _rows_shuffled), ("rows truncated", _rows_truncated),
-    ("column dropped", _column_dropped), ("columns swapped", _columns_swapped), ("column renamed", _column_renamed),
-    ("column duplicated", _column_duplicated), ("cells blanked", _cells(["", "", " "])),
-    ("cells given text", _cells(TEXTS)), ("cells given numbers", _cells(NUMBERS)),
-    ("cells given dates", _cells(DATES)), ("header replaced", _header_cell),
+    ("rows duplicated", _rows_duplicated),
+    ("rows shuffled", _rows_shuffled),
+    ("rows truncated", _rows_truncated),
+    ("column dropped", _column_dropped),
+    ("columns swapped", _columns_swapped),
+    ("column renamed", _column_renamed),
+    ("column duplicated", _column_duplicated),
+    ("cells blanked", _cells(["", "", " "])),
+    ("cells given text", _cells(TEXTS)),
+    ("cells given numbers", _cells(NUMBERS)),
+    ("cells given dates", _cells(DATES)),
+    ("header replaced", _header_cell),
 ]
 
 
 # ---------------------------------------------------------------- xlsx
+
 
 def _xlsx(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
     book = load_workbook(io.BytesIO(data))
@@ -224,6 +294,7 @@ def _rewrite(sheet, rows: list[list]) -> None:
 def _xlsx_table(mutate: Callable[[random.Random, list[list]], list[list]]) -> Callable:
     def apply(rng: random.Random, book, sheet) -> None:
         _rewrite(sheet, mutate(rng, _sheet_rows(sheet)))
+
     return apply
 
 
@@ -237,15 +308,17 @@ def _extra_sheet(rng: random.Random, book, sheet) -> None:
 def _merged(rng: random.Random, book, sheet) -> None:
     top = rng.randint(1, max(1, sheet.max_row - 1))
     left = rng.randint(1, max(1, sheet.max_column - 1))
-    sheet.merge_cells(start_row=top, start_column=left, end_row=top + rng.randint(0, 2),
-                      end_column=left + rng.randint(1, 2))
+    sheet.merge_cells(
+        start_row=top, start_column=left, end_row=top + rng.randint(0, 2), end_column=left + rng.randint(1, 2)
+    )
 
 
 def _formula(rng: random.Random, book, sheet) -> None:
     for _ in range(rng.randint(1, 3)):
         row, column = rng.randint(1, sheet.max_row), rng.randint(1, sheet.max_column)
-        sheet.cell(row, column).value = rng.choice(["=1/0", "=SUM(A1:A3)", "=HYPERLINK(\"http://example.invalid\")",
-                                                    "=D2*2", "=#REF!"])
+        sheet.cell(row, column).value = rng.choice(
+            ["=1/0", "=SUM(A1:A3)", '=HYPERLINK("http://example.invalid")', "=D2*2", "=#REF!"]
+        )
 
 
 def _emptied(rng: random.Random, book, sheet) -> None:
@@ -261,20 +334,38 @@ def _emptied(rng: random.Random, book, sheet) -> None:
 def _typed_cells(rng: random.Random, book, sheet) -> None:
     for _ in range(rng.randint(1, 5)):
         row, column = rng.randint(2, max(2, sheet.max_row)), rng.randint(1, sheet.max_column)
-        sheet.cell(row, column).value = rng.choice([-1, -1e9, 1e308, 10**30, 0.5, True, "", None, "n. 100",
-                                                    "12,5", "1.234,5", "30.6.2022", 44926, "#N/A"])
+        sheet.cell(row, column).value = rng.choice(
+            [-1, -1e9, 1e308, 10**30, 0.5, True, "", None, "n. 100", "12,5", "1.234,5", "30.6.2022", 44926, "#N/A"]
+        )
 
 
 _XLSX_MUTATIONS: list[tuple[str, Callable]] = [
-    ("extra sheet", _extra_sheet), ("merged cells", _merged), ("formulas", _formula), ("empty sheet", _emptied),
+    ("extra sheet", _extra_sheet),
+    ("merged cells", _merged),
+    ("formulas", _formula),
+    ("empty sheet", _emptied),
     ("cells given odd values", _typed_cells),
-    *((f"{name} (xlsx)", _xlsx_table(m)) for name, m in _TABLE_MUTATIONS
-      if name in {"rows duplicated", "rows shuffled", "rows truncated", "column dropped", "columns swapped",
-                  "column renamed", "column duplicated", "cells given text", "cells given dates"}),
+    *(
+        (f"{name} (xlsx)", _xlsx_table(m))
+        for name, m in _TABLE_MUTATIONS
+        if name
+        in {
+            "rows duplicated",
+            "rows shuffled",
+            "rows truncated",
+            "column dropped",
+            "columns swapped",
+            "column renamed",
+            "column duplicated",
+            "cells given text",
+            "cells given dates",
+        }
+    ),
 ]
 
 
 # ---------------------------------------------------------------- YAML
+
 
 def _yaml(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
     doc = yaml.safe_load(data.decode("utf-8"))
@@ -284,8 +375,11 @@ def _yaml(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
         doc = mutate(rng, doc)
         names.append(name)
     # yaml.dump writes a node that occurs twice as an anchor and an alias: the "duplicate" mutations test both
-    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False) if rng.random() < 0.5 else \
-        yaml.dump(doc, allow_unicode=True, sort_keys=False)
+    text = (
+        yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+        if rng.random() < 0.5
+        else yaml.dump(doc, allow_unicode=True, sort_keys=False)
+    )
     if rng.random() < 0.1:
         text = text[: rng.randint(0, len(text))]
         names.append("truncated text")
@@ -312,8 +406,7 @@ def _wrong_type(rng: random.Random, doc):
     if target is None:
         return doc
     key = rng.choice(list(target)) if isinstance(target, dict) else rng.randrange(len(target))
-    target[key] = rng.choice([None, 0, -1, 1e308, "", "teksti", True, [], {}, [1, 2], {"a": 1}, "2022-13-45",
-                              10**30])
+    target[key] = rng.choice([None, 0, -1, 1e308, "", "teksti", True, [], {}, [1, 2], {"a": 1}, "2022-13-45", 10**30])
     return doc
 
 
@@ -350,6 +443,10 @@ def _whole_document(rng: random.Random, doc):
 
 
 _YAML_MUTATIONS: list[tuple[str, Callable]] = [
-    ("wrong type", _wrong_type), ("wrong type", _wrong_type), ("missing key", _missing_key),
-    ("duplicate item", _duplicate_item), ("emptied list", _emptied_list), ("whole document replaced", _whole_document),
+    ("wrong type", _wrong_type),
+    ("wrong type", _wrong_type),
+    ("missing key", _missing_key),
+    ("duplicate item", _duplicate_item),
+    ("emptied list", _emptied_list),
+    ("whole document replaced", _whole_document),
 ]

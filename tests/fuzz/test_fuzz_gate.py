@@ -24,8 +24,13 @@ PERIODS = ("2021-06-30", "2022-12-31", "2023-12-31")
 
 def _state(*folders: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time of every file under `folders`: any write to them changes this."""
-    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns)
-            for folder in folders if folder.exists() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p): (p.stat().st_size, p.stat().st_mtime_ns)
+        for folder in folders
+        if folder.exists()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,10 @@ def test_corpus_is_large_enough_and_every_case_has_its_file():
 def test_broken_input_is_refused_and_loses_nothing(case, data_copy, tmp_path, monkeypatch, capsys):
     shutil.copyfile(CORPUS / case["case"] / case["file"], data_copy / case["file"])
     processed, outputs = tmp_path / "processed", tmp_path / "outputs"
-    earlier = {processed / "observations.parquet": b"earlier processed data",
-               outputs / case["period"] / "index.html": b"<p>earlier published report</p>"}
+    earlier = {
+        processed / "observations.parquet": b"earlier processed data",
+        outputs / case["period"] / "index.html": b"<p>earlier published report</p>",
+    }
     for path, content in earlier.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)

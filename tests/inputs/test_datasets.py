@@ -10,8 +10,10 @@ import pytest
 from kpi.inputs.datasets import TABLES, load_inputs
 from kpi.paths import DATA_RAW
 
-PERIOD_ENDS = [pd.Timestamp(p) for p in ("2020-12-31", "2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31",
-                                         "2023-06-30", "2023-12-31")]
+PERIOD_ENDS = [
+    pd.Timestamp(p)
+    for p in ("2020-12-31", "2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30", "2023-12-31")
+]
 
 
 @pytest.fixture(scope="module")
@@ -54,17 +56,25 @@ class TestCompleteness:
 
 
 class TestRealFiguresAndExamples:
-    @pytest.mark.parametrize(("period", "population"), [("2020-12-31", 7191), ("2021-12-31", 7105),
-                                                         ("2023-12-31", 7029)])
+    @pytest.mark.parametrize(
+        ("period", "population"), [("2020-12-31", 7191), ("2021-12-31", 7105), ("2023-12-31", 7029)]
+    )
     def test_real_population_with_its_source(self, inputs, period, population):
         pop = inputs["population"]
         row = pop[pop.period_end == pd.Timestamp(period)].iloc[0]
         assert row.population == population and not row.is_example and row.source.startswith("https://")
 
-    @pytest.mark.parametrize(("indicator_id", "period", "expected"), [
-        ("tilikauden_tulos_meur", "2022-12-31", 8.5), ("kertynyt_ylijaama_meur", "2022-12-31", 10.5),
-        ("tuloveroprosentti", "2022-12-31", 21.5), ("tuloveroprosentti", "2023-12-31", 8.86),
-        ("osallistuva_budjetointi_ehdotukset", "2022-12-31", 47), ("osallistuva_budjetointi_aanestajat", "2023-12-31", 174)])
+    @pytest.mark.parametrize(
+        ("indicator_id", "period", "expected"),
+        [
+            ("tilikauden_tulos_meur", "2022-12-31", 8.5),
+            ("kertynyt_ylijaama_meur", "2022-12-31", 10.5),
+            ("tuloveroprosentti", "2022-12-31", 21.5),
+            ("tuloveroprosentti", "2023-12-31", 8.86),
+            ("osallistuva_budjetointi_ehdotukset", "2022-12-31", 47),
+            ("osallistuva_budjetointi_aanestajat", "2023-12-31", 174),
+        ],
+    )
     def test_real_observations_are_not_marked_as_examples(self, inputs, indicator_id, period, expected):
         row = value(inputs, indicator_id, period)
         assert row.value == expected and not row.is_example and row.source.startswith("https://")
@@ -83,8 +93,10 @@ class TestRealFiguresAndExamples:
     def test_the_sote_reform_shows_in_the_data(self, inputs):
         budget = inputs["budget"]
         assert "sote" not in set(budget.loc[budget.period_end.dt.year == 2023, "responsible_area"])
-        assert value(inputs, "toimintakulut_per_asukas", "2023-12-31").value < \
-            0.6 * value(inputs, "toimintakulut_per_asukas", "2022-12-31").value
+        assert (
+            value(inputs, "toimintakulut_per_asukas", "2023-12-31").value
+            < 0.6 * value(inputs, "toimintakulut_per_asukas", "2022-12-31").value
+        )
         assert "Sarjakatko" in value(inputs, "tuloveroprosentti", "2023-12-31").note
 
 
@@ -101,8 +113,8 @@ class TestConsistency:
         year_end = budget[budget.period_end.dt.month == 12]
         income = year_end[year_end.account_group == "Toimintatuotot"].groupby(year_end.period_end.dt.year).actual.sum()
         costs = year_end[year_end.account_group != "Toimintatuotot"].groupby(year_end.period_end.dt.year).actual.sum()
-        assert income[2022] - income[2021] == pytest.approx(1.3e6, abs=1e4)   # tilinpäätös 2022: +1,3 M€
-        assert costs[2022] - costs[2021] == pytest.approx(4.3e6, abs=1e4)     # tilinpäätös 2022: +4,3 M€
+        assert income[2022] - income[2021] == pytest.approx(1.3e6, abs=1e4)  # tilinpäätös 2022: +1,3 M€
+        assert costs[2022] - costs[2021] == pytest.approx(4.3e6, abs=1e4)  # tilinpäätös 2022: +4,3 M€
 
     def test_cumulative_adjustment_indicator_matches_the_programme_file(self, inputs):
         adj = inputs["adjustment"]
@@ -128,9 +140,9 @@ class TestDataDictionary:
 
     def test_each_csv_dialect_and_xlsx_is_shipped(self):
         raw = {p.name: p.read_bytes() for p in DATA_RAW.iterdir()}
-        assert raw["havainnot.csv"].startswith(b"\xef\xbb\xbf")                 # UTF-8 with BOM
-        text = raw["vaesto.csv"].decode("cp1252")                               # Windows-1252 ...
+        assert raw["havainnot.csv"].startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+        text = raw["vaesto.csv"].decode("cp1252")  # Windows-1252 ...
         with pytest.raises(UnicodeDecodeError):
             raw["vaesto.csv"].decode("utf-8")
-        assert "\u00a0" in text                                                 # ... with no-break-space thousands
+        assert "\u00a0" in text  # ... with no-break-space thousands
         assert any(name.endswith(".xlsx") for name in raw)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from kpi.errors import ParameterError
-from kpi.inputs.gate import GateResult, _Validator, consistency_frame, run_gate
+from kpi.inputs.gate import GateResult, Validator, consistency_frame, run_gate
 from kpi.inputs.suites import Check, all_check_ids, all_checks
 from kpi.paths import DATA_RAW
 
@@ -27,8 +27,16 @@ class TestEmbeddedData:
     def test_passes_at_year_end_with_every_input_checked(self, year_end):
         assert year_end.passed and year_end.inputs is not None
         files = set(year_end.findings_frame().file)
-        assert files == {"strategia.yaml", "havainnot.csv", "virstanpylvaat.csv", "vaesto.csv",
-                         "talousarvioseuranta.xlsx", "sopeuttamisohjelma.xlsx", "ohjelmat.csv", "arviot.csv"}
+        assert files == {
+            "strategia.yaml",
+            "havainnot.csv",
+            "virstanpylvaat.csv",
+            "vaesto.csv",
+            "talousarvioseuranta.xlsx",
+            "sopeuttamisohjelma.xlsx",
+            "ohjelmat.csv",
+            "arviot.csv",
+        }
         assert len(year_end.findings) > 140
 
     def test_baseline_period_passes(self):
@@ -78,25 +86,53 @@ class TestChecks:
             assert check.expected and check.expected_fi and check.severity in ("hard", "soft")
 
     def test_missing_column_reported_through_exception_info_reads_clearly(self):
-        check = Check("x.value.between", "raw:x", "x.csv", "arvo", "a number", "luku",
-                      lambda gxe: gxe.ExpectColumnValuesToBeBetween(column="arvo", min_value=0), value="arvo")
-        (finding,) = _Validator().validate("raw:x", pd.DataFrame({"source_row": [2, 3], "muu": [1, 2]}), [check],
-                                           {"x.value.between": "hard"})
-        assert not finding.passed and finding.message() == "x.csv, column 'arvo': could not be checked: column 'arvo' is missing"
+        check = Check(
+            "x.value.between",
+            "raw:x",
+            "x.csv",
+            "arvo",
+            "a number",
+            "luku",
+            lambda gxe: gxe.ExpectColumnValuesToBeBetween(column="arvo", min_value=0),
+            value="arvo",
+        )
+        (finding,) = Validator().validate(
+            "raw:x", pd.DataFrame({"source_row": [2, 3], "muu": [1, 2]}), [check], {"x.value.between": "hard"}
+        )
+        assert (
+            not finding.passed
+            and finding.message() == "x.csv, column 'arvo': could not be checked: column 'arvo' is missing"
+        )
 
 
 class TestConsistencyFrame:
     def test_given_totals_against_their_parts(self):
         p = pd.Timestamp("2022-12-31")
         tables = {
-            "observations": pd.DataFrame({"indicator_id": ["toimintakulut_per_asukas", "sopeutus_saasto_kertyma"],
-                                          "period_end": [p, p], "value": [101.0, 0.5]}),
-            "budget": pd.DataFrame({"period_end": [p, p, p], "account_group": ["Toimintatuotot", "Henkilöstökulut",
-                                                                                "Avustukset"],
-                                    "actual": [999.0, 600.0, 400.0]}),
+            "observations": pd.DataFrame(
+                {
+                    "indicator_id": ["toimintakulut_per_asukas", "sopeutus_saasto_kertyma"],
+                    "period_end": [p, p],
+                    "value": [101.0, 0.5],
+                }
+            ),
+            "budget": pd.DataFrame(
+                {
+                    "period_end": [p, p, p],
+                    "account_group": ["Toimintatuotot", "Henkilöstökulut", "Avustukset"],
+                    "actual": [999.0, 600.0, 400.0],
+                }
+            ),
             "population": pd.DataFrame({"period_end": [p], "population": [10]}),
-            "adjustment": pd.DataFrame({"period_end": [pd.Timestamp("2021-12-31"), p], "realised_eur": [200_000.0, 300_000.0],
-                                        "realised_htv": [1.0, 2.0]}),
+            "adjustment": pd.DataFrame(
+                {
+                    "period_end": [pd.Timestamp("2021-12-31"), p],
+                    "realised_eur": [200_000.0, 300_000.0],
+                    "realised_htv": [1.0, 2.0],
+                    "planned_eur": [0.0, 0.0],
+                    "planned_htv": [0.0, 0.0],
+                }
+            ),
         }
         frame = consistency_frame(tables).set_index("check")
         assert frame.loc["toimintakulut_per_asukas 31.12.2022", "computed"] == 100
@@ -110,7 +146,7 @@ class TestKeptResult:
         from kpi.inputs import gate
 
         path = gate.save_result(year_end, tmp_path / "gate.pickle")
-        monkeypatch.setattr(gate, "run_gate", lambda *a, **k: pytest.fail("the gate ran again"))
+        monkeypatch.setattr(gate.run, "run_gate", lambda *a, **k: pytest.fail("the gate ran again"))
         kept = gate.gate_result(str(path), DATA_RAW, year_end.period_end, {"soft": [], "hard": []})
         assert [f.message() for f in kept.findings] == [f.message() for f in year_end.findings]
         assert kept.passed and len(kept.inputs["observations"]) == len(year_end.inputs["observations"])
@@ -120,7 +156,7 @@ class TestKeptResult:
 
         path = gate.save_result(year_end, tmp_path / "gate.pickle")
         calls = []
-        monkeypatch.setattr(gate, "run_gate", lambda *a, **k: calls.append(a) or "fresh")
+        monkeypatch.setattr(gate.run, "run_gate", lambda *a, **k: calls.append(a) or "fresh")
         assert gate.gate_result(str(path), DATA_RAW, dt.date(2021, 6, 30), {"soft": [], "hard": []}) == "fresh"
         assert gate.gate_result("", DATA_RAW, year_end.period_end, {"soft": [], "hard": []}) == "fresh"
         assert len(calls) == 2
@@ -129,22 +165,25 @@ class TestKeptResult:
 class TestNothingCrashesTheGate:
     """Anything the gate did not foresee ends as a hard failure naming the file, never as an exception."""
 
-    @pytest.mark.parametrize(("target", "file"), [
-        ("population", "vaesto.csv"),  # deriving a table's own columns
-        ("load_strategy", "strategia.yaml"),  # reading the strategy
-        ("read_raw", "havainnot.csv"),  # reading a table (the first one read)
-        ("_coverage_frames", "havainnot.csv, virstanpylvaat.csv"),  # the checks across files: all named
-    ])
+    @pytest.mark.parametrize(
+        ("target", "file"),
+        [
+            ("population", "vaesto.csv"),  # deriving a table's own columns
+            ("load_strategy", "strategia.yaml"),  # reading the strategy
+            ("read_raw", "havainnot.csv"),  # reading a table (the first one read)
+            ("coverage_frames", "havainnot.csv, virstanpylvaat.csv"),  # the checks across files: all named
+        ],
+    )
     def test_an_unexpected_error_becomes_a_finding_naming_the_file(self, monkeypatch, target, file):
         from kpi.inputs import gate
 
         def broken(*args, **kwargs):
             raise ZeroDivisionError("something no check foresaw")
 
-        if target in gate._DERIVED:
-            monkeypatch.setitem(gate._DERIVED, target, broken)
+        if target in gate.DERIVED:
+            monkeypatch.setitem(gate.DERIVED, target, broken)
         else:
-            monkeypatch.setattr(gate, target, broken)
+            monkeypatch.setattr(gate.run, target, broken)
         result = run_gate(DATA_RAW, dt.date(2022, 12, 31))
         assert not result.passed
         text = result.failure_text()

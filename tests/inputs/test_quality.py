@@ -7,8 +7,13 @@ import datetime as dt
 import pytest
 
 from kpi.inputs.datasets import load_inputs
-from kpi.inputs.quality import (completeness_matrix, example_values, indicator_freshness, period_coverage,
-                                source_freshness)
+from kpi.inputs.quality import (
+    completeness_matrix,
+    example_values,
+    indicator_freshness,
+    period_coverage,
+    source_freshness,
+)
 from kpi.paths import DATA_RAW
 
 
@@ -27,11 +32,16 @@ class TestPeriodCoverage:
 class TestCompletenessMatrix:
     def test_codes_per_indicator_and_period(self, inputs):
         m = completeness_matrix(inputs, until=dt.date(2022, 6, 30))
-        assert list(m.columns) == [dt.date(2020, 12, 31), dt.date(2021, 6, 30), dt.date(2021, 12, 31), dt.date(2022, 6, 30)]
+        assert list(m.columns) == [
+            dt.date(2020, 12, 31),
+            dt.date(2021, 6, 30),
+            dt.date(2021, 12, 31),
+            dt.date(2022, 6, 30),
+        ]
         assert len(m) == 57
         assert m.loc["tyotyytyvaisyys", dt.date(2022, 6, 30)] == "no_data"
         assert m.loc["lahiruoka_osuus", dt.date(2022, 6, 30)] == "example"
-        assert m.loc["tuloveroprosentti", dt.date(2022, 6, 30)] == "value"   # the real 21,50 %
+        assert m.loc["tuloveroprosentti", dt.date(2022, 6, 30)] == "value"  # the real 21,50 %
 
     def test_missing_rows_show_as_missing(self, inputs):
         assert (completeness_matrix(inputs).loc[:, dt.date(2023, 12, 31)] != "missing").all()
@@ -56,5 +66,5 @@ class TestExampleValues:
         ex = example_values(inputs, dt.date(2022, 12, 31))
         assert set(ex.file) >= {"havainnot.csv", "talousarvioseuranta.xlsx"}
         obs = ex[ex.file == "havainnot.csv"]
-        assert "tilikauden_tulos_meur" not in set(obs.item)   # the real 8,5 M€
+        assert "tilikauden_tulos_meur" not in set(obs.item)  # the real 8,5 M€
         assert "lahiruoka_osuus" in set(obs.item)

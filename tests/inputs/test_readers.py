@@ -11,13 +11,17 @@ from openpyxl import Workbook
 from kpi.errors import InputFileError
 from kpi.inputs.readers import Column, TableSpec, parse_cell, parse_date, parse_number, read_table
 
-SPEC = TableSpec("t.csv", "testitaulukko", (
-    Column("nimi", "name", "str"),
-    Column("kauden_loppu", "period_end", "date"),
-    Column("arvo", "value", "float", required=False),
-    Column("määrä", "count", "int"),
-    Column("esimerkkiarvo", "is_example", "bool"),
-))
+SPEC = TableSpec(
+    "t.csv",
+    "testitaulukko",
+    (
+        Column("nimi", "name", "str"),
+        Column("kauden_loppu", "period_end", "date"),
+        Column("arvo", "value", "float", required=False),
+        Column("määrä", "count", "int"),
+        Column("esimerkkiarvo", "is_example", "bool"),
+    ),
+)
 HEADER = "nimi;kauden_loppu;arvo;määrä;esimerkkiarvo"
 
 
@@ -34,40 +38,52 @@ def read_error(path, spec=SPEC) -> str:
 
 
 class TestParseNumber:
-    @pytest.mark.parametrize(("raw", "decimal", "expected"), [
-        ("1234,5", ",", 1234.5),
-        ("1 234,5", ",", 1234.5),
-        ("1\u00a0234\u00a0567,25", ",", 1234567.25),   # no-break space, as Excel's number format writes
-        ("1\u202f234", ",", 1234.0),                     # narrow no-break space
-        ("-3,2", ",", -3.2),
-        ("\u22123,2", ",", -3.2),                        # Unicode minus
-        ("  42 ", ",", 42.0),
-        ("1234.5", ".", 1234.5),
-        ("0", ".", 0.0),
-    ])
+    @pytest.mark.parametrize(
+        ("raw", "decimal", "expected"),
+        [
+            ("1234,5", ",", 1234.5),
+            ("1 234,5", ",", 1234.5),
+            ("1\u00a0234\u00a0567,25", ",", 1234567.25),  # no-break space, as Excel's number format writes
+            ("1\u202f234", ",", 1234.0),  # narrow no-break space
+            ("-3,2", ",", -3.2),
+            ("\u22123,2", ",", -3.2),  # Unicode minus
+            ("  42 ", ",", 42.0),
+            ("1234.5", ".", 1234.5),
+            ("0", ".", 0.0),
+        ],
+    )
     def test_accepted(self, raw, decimal, expected):
         assert parse_number(raw, decimal=decimal) == expected
 
-    @pytest.mark.parametrize(("raw", "decimal", "why"), [
-        ("12.5", ",", "a point: in this file the decimal mark is a comma"),
-        ("12,5", ".", "a comma: in this file the decimal mark is a point"),
-        ("1.234.567", ",", "thousands are separated by a space"),
-        ("1.234,5", ",", "a point: in this file"),
-        ("#DIV/0!", ",", "Excel formula error"),
-        ("#jako/0!", ",", "Excel formula error"),
-        ("12 %", ",", "percent sign"),
-        ("abc", ",", "not a number"),
-        ("12 34", ",", "not a number"),
-    ])
+    @pytest.mark.parametrize(
+        ("raw", "decimal", "why"),
+        [
+            ("12.5", ",", "a point: in this file the decimal mark is a comma"),
+            ("12,5", ".", "a comma: in this file the decimal mark is a point"),
+            ("1.234.567", ",", "thousands are separated by a space"),
+            ("1.234,5", ",", "a point: in this file"),
+            ("#DIV/0!", ",", "Excel formula error"),
+            ("#jako/0!", ",", "Excel formula error"),
+            ("12 %", ",", "percent sign"),
+            ("abc", ",", "not a number"),
+            ("12 34", ",", "not a number"),
+        ],
+    )
     def test_rejected_with_reason(self, raw, decimal, why):
         with pytest.raises(ValueError, match=why):
             parse_number(raw, decimal=decimal)
 
 
 class TestParseCell:
-    @pytest.mark.parametrize(("raw", "expected"), [
-        ("30.6.2023", dt.date(2023, 6, 30)), ("2023-12-31", dt.date(2023, 12, 31)),
-        (dt.datetime(2023, 6, 30, 0, 0), dt.date(2023, 6, 30)), (dt.date(2021, 12, 31), dt.date(2021, 12, 31))])
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("30.6.2023", dt.date(2023, 6, 30)),
+            ("2023-12-31", dt.date(2023, 12, 31)),
+            (dt.datetime(2023, 6, 30, 0, 0), dt.date(2023, 6, 30)),
+            (dt.date(2021, 12, 31), dt.date(2021, 12, 31)),
+        ],
+    )
     def test_dates(self, raw, expected):
         assert parse_date(raw) == expected
 
@@ -76,8 +92,9 @@ class TestParseCell:
         with pytest.raises(ValueError):
             parse_date(raw)
 
-    @pytest.mark.parametrize(("raw", "expected"), [("kyllä", True), ("Kyllä", True), ("x", True), ("ei", False),
-                                                   (True, True), ("0", False)])
+    @pytest.mark.parametrize(
+        ("raw", "expected"), [("kyllä", True), ("Kyllä", True), ("x", True), ("ei", False), (True, True), ("0", False)]
+    )
     def test_bools(self, raw, expected):
         assert parse_cell(raw, "bool") is expected
 
@@ -144,8 +161,13 @@ class TestXlsx:
         return path
 
     def test_typed_cells_and_excel_row_numbers(self, tmp_path):
-        path = self.workbook(tmp_path, [["Kemijärvi", dt.datetime(2023, 6, 30), 1234.5, 7029, "kyllä"],
-                                        ["Salla", "31.12.2023", "1 234,5", "12", "ei"]])
+        path = self.workbook(
+            tmp_path,
+            [
+                ["Kemijärvi", dt.datetime(2023, 6, 30), 1234.5, 7029, "kyllä"],
+                ["Salla", "31.12.2023", "1 234,5", "12", "ei"],
+            ],
+        )
         frame = read_table(path, SPEC)
         assert frame.value.tolist() == [1234.5, 1234.5]
         assert frame.period_end.tolist() == [pd.Timestamp("2023-06-30"), pd.Timestamp("2023-12-31")]
@@ -162,8 +184,13 @@ class TestXlsx:
         assert "no sheet 'Talousarvioseuranta' (sheets: Taul1)" in read_error(path, spec)
 
     def test_formula_error_and_merged_cell_leftover(self, tmp_path):
-        path = self.workbook(tmp_path, [["Kemijärvi", dt.datetime(2023, 6, 30), "#DIV/0!", 1, "ei"],
-                                        [None, dt.datetime(2023, 6, 30), 2.0, 1, "ei"]])
+        path = self.workbook(
+            tmp_path,
+            [
+                ["Kemijärvi", dt.datetime(2023, 6, 30), "#DIV/0!", 1, "ei"],
+                [None, dt.datetime(2023, 6, 30), 2.0, 1, "ei"],
+            ],
+        )
         message = read_error(path)
         assert "column 'arvo'" in message and "row 2: '#DIV/0!' (an Excel formula error)" in message
         assert "column 'nimi': 1 empty cell where text is required (rows 3)" in message

@@ -57,36 +57,72 @@ class TestLoadStrategy:
 
 
 BROKEN = [
-    ("unknown pillar", lambda d: d["goals"][0].update(pillar="hyvinvionti"),
-     ["goals[0] H1", "unknown pillar 'hyvinvionti'", "known: hyvinvointi, elinvoima, identiteetti"]),
+    (
+        "unknown pillar",
+        lambda d: d["goals"][0].update(pillar="hyvinvionti"),
+        ["goals[0] H1", "unknown pillar 'hyvinvionti'", "known: hyvinvointi, elinvoima, identiteetti"],
+    ),
     ("duplicate id", lambda d: d["goals"][1].update(id="H1"), ["duplicate id 'H1'", "goals[1]"]),
     ("goal without a measure", lambda d: d["goals"][2].update(measures=[]), ["goals[2] H3", "goal without a measure"]),
-    ("indicator without unit", lambda d: first_indicator(d).pop("unit"),
-     ["indicators[0] toimintakulut_per_asukas", "'unit' is missing"]),
+    (
+        "indicator without unit",
+        lambda d: first_indicator(d).pop("unit"),
+        ["indicators[0] toimintakulut_per_asukas", "'unit' is missing"],
+    ),
     ("empty unit", lambda d: first_indicator(d).update(unit="  "), ["'unit' must be non-empty text"]),
-    ("bad direction", lambda d: first_indicator(d).update(direction="up"),
-     ["direction 'up' is not one of higher_better, lower_better, target_band"]),
+    (
+        "bad direction",
+        lambda d: first_indicator(d).update(direction="up"),
+        ["direction 'up' is not one of higher_better, lower_better, target_band"],
+    ),
     ("bad kind", lambda d: first_indicator(d).update(kind="level"), ["kind 'level' is not one of flow, stock"]),
-    ("target outside years", lambda d: first_indicator(d)["targets"].update({2030: 1}),
-     ["target year 2030 is outside the strategy years"]),
-    ("band low above high", lambda d: d["goals"][1]["measures"][0]["indicators"][2]["targets"].update({2021: [5, 3]}),
-     ["yritystontti_hinta", "target band 2021 has low 5 above high 3"]),
-    ("band target not a pair", lambda d: d["goals"][1]["measures"][0]["indicators"][2]["targets"].update({2021: 4}),
-     ["target 2021 of a target_band must be [low, high]"]),
+    (
+        "target outside years",
+        lambda d: first_indicator(d)["targets"].update({2030: 1}),
+        ["target year 2030 is outside the strategy years"],
+    ),
+    (
+        "band low above high",
+        lambda d: d["goals"][1]["measures"][0]["indicators"][2]["targets"].update({2021: [5, 3]}),
+        ["yritystontti_hinta", "target band 2021 has low 5 above high 3"],
+    ),
+    (
+        "band target not a pair",
+        lambda d: d["goals"][1]["measures"][0]["indicators"][2]["targets"].update({2021: 4}),
+        ["target 2021 of a target_band must be [low, high]"],
+    ),
     ("text target", lambda d: first_indicator(d)["targets"].update({2021: "paljon"}), ["target 2021 must be a number"]),
     ("unknown key (typo)", lambda d: first_indicator(d).update(unti="€"), ["unknown key 'unti'"]),
-    ("unknown responsible area", lambda d: d["goals"][0]["measures"][0].update(responsible_area="tekninen"),
-     ["unknown responsible area 'tekninen'"]),
-    ("measure with neither", lambda d: d["goals"][0]["measures"][0].pop("indicators"),
-     ["H1-M1", "either 'indicators'"]),
-    ("real target without source", lambda d: first_indicator(d).update(example_targets=[2021]),
-     ["need a 'target_source'"]),
-    ("example years without target", lambda d: first_indicator(d).update(example_targets=[2019]),
-     ["'example_targets' must list years that have a target"]),
-    ("series break of unknown indicator", lambda d: d["series_breaks"][0]["indicators"].append("nope"),
-     ["series_breaks[0]", "unknown indicator 'nope'"]),
-    ("baseline not a period end", lambda d: d.update(baseline_period_end="2020-11-30"),
-     ["baseline_period_end", "30.6 or 31.12"]),
+    (
+        "unknown responsible area",
+        lambda d: d["goals"][0]["measures"][0].update(responsible_area="tekninen"),
+        ["unknown responsible area 'tekninen'"],
+    ),
+    (
+        "measure with neither",
+        lambda d: d["goals"][0]["measures"][0].pop("indicators"),
+        ["H1-M1", "either 'indicators'"],
+    ),
+    (
+        "real target without source",
+        lambda d: first_indicator(d).update(example_targets=[2021]),
+        ["need a 'target_source'"],
+    ),
+    (
+        "example years without target",
+        lambda d: first_indicator(d).update(example_targets=[2019]),
+        ["'example_targets' must list years that have a target"],
+    ),
+    (
+        "series break of unknown indicator",
+        lambda d: d["series_breaks"][0]["indicators"].append("nope"),
+        ["series_breaks[0]", "unknown indicator 'nope'"],
+    ),
+    (
+        "baseline not a period end",
+        lambda d: d.update(baseline_period_end="2020-11-30"),
+        ["baseline_period_end", "30.6 or 31.12"],
+    ),
     ("missing programmes", lambda d: d.pop("programmes"), ["'programmes' is missing"]),
 ]
 
@@ -105,6 +141,7 @@ class TestBrokenStrategy:
         def two(d):
             d["goals"][0]["pillar"] = "x"
             first_indicator(d).pop("unit")
+
         with pytest.raises(StrategyError, match=r"\(2 problems\)") as err:
             load_mutated(tmp_path, raw, two)
         assert "unknown pillar 'x'" in str(err.value) and "'unit' is missing" in str(err.value)

@@ -37,16 +37,23 @@ def seed(seed_text):
 def pillar_section(seed: str, pillar_id: str) -> str:
     start = seed.index(PILLAR_HEADERS[pillar_id]) + len(PILLAR_HEADERS[pillar_id])
     ends = [seed.index(h, start) for h in [*PILLAR_HEADERS.values(), END_OF_PILLARS] if h in seed[start:]]
-    return seed[start:min(ends)].strip()
+    return seed[start : min(ends)].strip()
 
 
 class TestCounts:
     def test_totals_match_the_seed(self, strategy):
-        assert (len(strategy.pillars), len(strategy.goals), len(strategy.actions), len(strategy.measures),
-                len(strategy.programmes)) == (3, 15, 40, 44, 8)
+        assert (
+            len(strategy.pillars),
+            len(strategy.goals),
+            len(strategy.actions),
+            len(strategy.measures),
+            len(strategy.programmes),
+        ) == (3, 15, 40, 44, 8)
 
-    @pytest.mark.parametrize(("pillar_id", "goals", "actions", "measures"), [
-        ("hyvinvointi", 5, 18, 21), ("elinvoima", 5, 14, 15), ("identiteetti", 5, 8, 8)])
+    @pytest.mark.parametrize(
+        ("pillar_id", "goals", "actions", "measures"),
+        [("hyvinvointi", 5, 18, 21), ("elinvoima", 5, 14, 15), ("identiteetti", 5, 8, 8)],
+    )
     def test_pillar_counts(self, strategy, pillar_id, goals, actions, measures):
         pillar = next(p for p in strategy.pillars if p.id == pillar_id)
         assert len(pillar.goals) == goals
@@ -64,13 +71,17 @@ class TestVerbatim:
         section = pillar_section(seed, pillar_id)
         pos = 0
         for goal in next(p for p in strategy.pillars if p.id == pillar_id).goals:
-            assert section.startswith(goal.name, pos), f"goal {goal.id}: expected {goal.name!r} at {section[pos:pos + 80]!r}"
+            assert section.startswith(goal.name, pos), (
+                f"goal {goal.id}: expected {goal.name!r} at {section[pos : pos + 80]!r}"
+            )
             pos += len(goal.name)
             for item in [*goal.actions, *goal.measures]:
                 expected = f" • {item.name}"
-                assert section.startswith(expected, pos), f"{item.id}: expected {expected!r} at {section[pos:pos + 80]!r}"
+                assert section.startswith(expected, pos), (
+                    f"{item.id}: expected {expected!r} at {section[pos : pos + 80]!r}"
+                )
                 pos += len(expected)
-            pos += 1 if section[pos:pos + 1] == " " else 0
+            pos += 1 if section[pos : pos + 1] == " " else 0
         assert pos >= len(section), f"seed text not covered by the strategy file: {section[pos:]!r}"
 
     def test_bullet_count_of_the_pillars_equals_actions_plus_measures(self, strategy, seed):
@@ -78,16 +89,18 @@ class TestVerbatim:
         assert bullets == len(strategy.actions) + len(strategy.measures) == 84
 
     def test_programmes_verbatim_and_in_order(self, strategy, seed):
-        section = seed[seed.index(END_OF_PILLARS):seed.index("KAUPUNKISTRATEGIAN MITTARIT")]
+        section = seed[seed.index(END_OF_PILLARS) : seed.index("KAUPUNKISTRATEGIAN MITTARIT")]
         listed = [b.strip() for b in section.split("•")[1:]]
         assert listed == [p.name for p in strategy.programmes]
 
     def test_follow_up_documents_verbatim(self, strategy, seed):
-        section = seed[seed.index("KAUPUNKISTRATEGIAN MITTARIT JA TOTEUTUKSEN SEURANTA"):]
+        section = seed[seed.index("KAUPUNKISTRATEGIAN MITTARIT JA TOTEUTUKSEN SEURANTA") :]
         for doc in strategy.follow_up:
             assert normalise(doc.name) in section
-        assert [d.id for d in strategy.follow_up if d.stage == "target_setting"] == ["talousarvio_tilanne",
-                                                                                      "ohjelmien_tavoitteet"]
+        assert [d.id for d in strategy.follow_up if d.stage == "target_setting"] == [
+            "talousarvio_tilanne",
+            "ohjelmien_tavoitteet",
+        ]
         assert len([d for d in strategy.follow_up if d.stage == "monitoring"]) == 4
 
     def test_mission_vision_and_values(self, strategy, seed):
@@ -114,8 +127,10 @@ class TestMeasuresAreOperationalised:
         assert ids == ["yritystontti_tiedustelut", "yritystontti_myydyt", "yritystontti_hinta"]
         assert strategy.indicator("yritystontti_hinta").direction == "target_band"
 
-    @pytest.mark.parametrize(("indicator_id", "year", "target"), [
-        ("sopeutus_saasto_kertyma", 2023, 5.0), ("sopeutus_htv_kertyma", 2023, 50), ("lahiruoka_osuus", 2023, 30)])
+    @pytest.mark.parametrize(
+        ("indicator_id", "year", "target"),
+        [("sopeutus_saasto_kertyma", 2023, 5.0), ("sopeutus_htv_kertyma", 2023, 50), ("lahiruoka_osuus", 2023, 30)],
+    )
     def test_targets_stated_in_the_seed_are_real_not_examples(self, strategy, indicator_id, year, target):
         indicator = strategy.indicator(indicator_id)
         assert indicator.target_for(year) == target

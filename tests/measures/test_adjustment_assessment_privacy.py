@@ -31,8 +31,9 @@ class TestAdjustment:
         assert t["gap_eur"] == pytest.approx(5e6 - t["realised_eur"]) and t["share_htv"] == pytest.approx(29 / 50 * 100)
 
     def test_mid_year_counts_half_a_year(self, inputs):
-        t = adjustment_progress(inputs["adjustment"], dt.date(2022, 6, 30), target_eur=5e6, target_htv=50,
-                                years=YEARS)["totals"]
+        t = adjustment_progress(inputs["adjustment"], dt.date(2022, 6, 30), target_eur=5e6, target_htv=50, years=YEARS)[
+            "totals"
+        ]
         assert t["elapsed_share"] == pytest.approx(50.0)
 
     @pytest.mark.parametrize(("period", "share"), [(dt.date(2020, 12, 31), 0.0), (dt.date(2024, 6, 30), 100.0)])
@@ -41,8 +42,9 @@ class TestAdjustment:
         assert t["elapsed_share"] == pytest.approx(share)
 
     def test_by_action(self, inputs):
-        a = adjustment_progress(inputs["adjustment"], dt.date(2021, 12, 31), target_eur=5e6, target_htv=50,
-                                years=YEARS)["by_action"].set_index("action_id")
+        a = adjustment_progress(
+            inputs["adjustment"], dt.date(2021, 12, 31), target_eur=5e6, target_htv=50, years=YEARS
+        )["by_action"].set_index("action_id")
         assert a.loc["S1", "realised_eur"] == 200_000 and a.loc["S1", "realised_pct"] == 100
 
 
@@ -52,7 +54,10 @@ class TestThreeWay:
         t = three_way(inputs.strategy, inputs["assessments"], data, dt.date(2022, 12, 31)).set_index("goal_id")
         assert not t.loc["I5", "disagree"] and t.loc["I5", "sentence"] == "Kaikki arviot ovat yhtä mieltä: toteutunut."
         assert t.loc["H3", "disagree"]
-        assert "poikkeaa" in t.loc["H3", "sentence"] and "tarkastuslautakunnan arvio (ei toteutunut)" in t.loc["H3", "sentence"]
+        assert (
+            "poikkeaa" in t.loc["H3", "sentence"]
+            and "tarkastuslautakunnan arvio (ei toteutunut)" in t.loc["H3", "sentence"]
+        )
 
     def test_admin_and_audit_committee_differ_while_data_agrees_with_one(self, inputs):
         data = pd.DataFrame({"goal_id": ["H1"], "status": ["osittain toteutunut"]})

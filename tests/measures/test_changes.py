@@ -18,9 +18,13 @@ def inputs():
 
 
 class TestReferencePeriods:
-    @pytest.mark.parametrize(("period", "previous", "year_ago"), [
-        (dt.date(2023, 6, 30), dt.date(2022, 12, 31), dt.date(2022, 6, 30)),
-        (dt.date(2023, 12, 31), dt.date(2023, 6, 30), dt.date(2022, 12, 31))])
+    @pytest.mark.parametrize(
+        ("period", "previous", "year_ago"),
+        [
+            (dt.date(2023, 6, 30), dt.date(2022, 12, 31), dt.date(2022, 6, 30)),
+            (dt.date(2023, 12, 31), dt.date(2023, 6, 30), dt.date(2022, 12, 31)),
+        ],
+    )
     def test_previous_and_year_ago(self, period, previous, year_ago):
         assert previous_period_end(period) == previous and year_earlier(period) == year_ago
 
@@ -62,10 +66,34 @@ class TestSeries:
 
     def test_until_leaves_out_later_period_ends(self, inputs):
         s = series(inputs.strategy, inputs["observations"], "tuloveroprosentti", until=dt.date(2022, 6, 30))
-        assert s.period_end.dt.date.tolist() == [dt.date(2020, 12, 31), dt.date(2021, 6, 30), dt.date(2021, 12, 31),
-                                                 dt.date(2022, 6, 30)]
+        assert s.period_end.dt.date.tolist() == [
+            dt.date(2020, 12, 31),
+            dt.date(2021, 6, 30),
+            dt.date(2021, 12, 31),
+            dt.date(2022, 6, 30),
+        ]
         assert not s.after_break.any()
 
     def test_band_target_middle(self, inputs):
         s = series(inputs.strategy, inputs["observations"], "yritystontti_hinta")
         assert s.target.iloc[1] == 4.0 and s.target_low.iloc[1] == 3.0 and s.target_high.iloc[1] == 5.0
+
+
+class TestSeriesComparedTarget:
+    def test_a_half_year_total_is_compared_with_half_the_target_under_the_rules(self, inputs):
+        from kpi.measures.changes import series
+        from kpi.measures.status import StatusRules
+
+        prorated = series(inputs.strategy, inputs["observations"], "uudet_yritykset_lkm", until=dt.date(2022, 6, 30))
+        whole = series(
+            inputs.strategy,
+            inputs["observations"],
+            "uudet_yritykset_lkm",
+            until=dt.date(2022, 6, 30),
+            rules=StatusRules(flow_at_30_6="full_year"),
+        )
+        last, last_whole = prorated.iloc[-1], whole.iloc[-1]
+        assert last.halved and last.compared_target == last.target / 2
+        assert not last_whole.halved and last_whole.compared_target == last_whole.target
+        year_end = prorated[prorated.period_end.dt.month == 12]
+        assert year_end.compared_target.equals(year_end.target) and not year_end.halved.any()

@@ -22,8 +22,11 @@ def inputs():
 
 def manifest(inputs, overrides=(), files=None):
     params = load_params(PERIOD, overrides=overrides)
-    return {"params": params, "input_files": files or dict(inputs.file_hashes),
-            "results": snapshot(compute(inputs, PERIOD, params))}
+    return {
+        "params": params,
+        "input_files": files or dict(inputs.file_hashes),
+        "results": snapshot(compute(inputs, PERIOD, params)),
+    }
 
 
 class TestPeriodFigures:
@@ -49,10 +52,16 @@ class TestVersionChanges:
         old, new = manifest(inputs), manifest(inputs, ["status.tolerance_pct=15"])
         changes = version_changes(old, new, inputs.strategy)
         assert list(changes[changes.kind == "parametri"].subject) == ["status.tolerance_pct"]
-        moved_goals = {g for g in old["results"]["goals"]
-                       if old["results"]["goals"][g]["status"] != new["results"]["goals"][g]["status"]}
-        moved_indicators = {i for i in old["results"]["indicators"]
-                            if old["results"]["indicators"][i]["status"] != new["results"]["indicators"][i]["status"]}
+        moved_goals = {
+            g
+            for g in old["results"]["goals"]
+            if old["results"]["goals"][g]["status"] != new["results"]["goals"][g]["status"]
+        }
+        moved_indicators = {
+            i
+            for i in old["results"]["indicators"]
+            if old["results"]["indicators"][i]["status"] != new["results"]["indicators"][i]["status"]
+        }
         assert moved_goals and set(changes[changes.kind == "tavoite"].subject) == moved_goals
         assert set(changes[changes.kind == "indikaattori"].subject) == moved_indicators
         goal = changes[changes.kind == "tavoite"].iloc[0]
@@ -63,7 +72,9 @@ class TestVersionChanges:
 
     def test_values_commentary_and_input_files(self, inputs):
         old = manifest(inputs)
-        new = manifest(inputs, ["report.commentary=Uusi kommentti"], files={**old["input_files"], "havainnot.csv": "f" * 64})
+        new = manifest(
+            inputs, ["report.commentary=Uusi kommentti"], files={**old["input_files"], "havainnot.csv": "f" * 64}
+        )
         new["results"]["indicators"]["toimintakulut_per_asukas"]["value"] = 99999.0
         new["results"]["indicators"]["toimintakulut_per_asukas"]["status"] = "ei toteutunut"
         changes = version_changes(old, new, inputs.strategy)

@@ -15,18 +15,34 @@ MID = pd.Timestamp("2022-06-30")
 
 
 def budget(rows):
-    return pd.DataFrame([{"period_end": MID, "responsible_area": a, "account_group": g, "original_budget": o,
-                          "budget_changes": c, "actual": x, "forecast": f, "is_example": True}
-                         for a, g, o, c, x, f in rows])
+    return pd.DataFrame(
+        [
+            {
+                "period_end": MID,
+                "responsible_area": a,
+                "account_group": g,
+                "original_budget": o,
+                "budget_changes": c,
+                "actual": x,
+                "forecast": f,
+                "is_example": True,
+            }
+            for a, g, o, c, x, f in rows
+        ]
+    )
 
 
 class TestBudgetFollowUp:
-    @pytest.mark.parametrize(("group", "actual", "flag"), [
-        ("Palvelujen ostot", 520.0, "ylitys"),     # 52 % at 30.6: +2,0 points, above the 1,9-point threshold
-        ("Palvelujen ostot", 530.0, "ylitys"),
-        ("Palvelujen ostot", 500.0, ""),
-        ("Toimintatuotot", 470.0, "alitus"),
-        ("Toimintatuotot", 530.0, "")])
+    @pytest.mark.parametrize(
+        ("group", "actual", "flag"),
+        [
+            ("Palvelujen ostot", 520.0, "ylitys"),  # 52 % at 30.6: +2,0 points, above the 1,9-point threshold
+            ("Palvelujen ostot", 530.0, "ylitys"),
+            ("Palvelujen ostot", 500.0, ""),
+            ("Toimintatuotot", 470.0, "alitus"),
+            ("Toimintatuotot", 530.0, ""),
+        ],
+    )
     def test_flags(self, group, actual, flag):
         f = budget_follow_up(budget([("a", group, 1000.0, 0.0, actual, 1010.0)]), MID.date(), overrun_threshold_pct=1.9)
         assert f.flag.iloc[0] == flag
@@ -42,9 +58,16 @@ class TestBudgetFollowUp:
         assert f.expected_pct == 100 and f.variance == -1 and f.flag == ""
 
     def test_area_totals(self):
-        f = budget_follow_up(budget([("a", "Toimintatuotot", 100.0, 0.0, 60.0, 110.0),
-                                     ("a", "Henkilöstökulut", 300.0, 0.0, 140.0, 290.0),
-                                     ("a", "Avustukset", 50.0, 0.0, 30.0, 50.0)]), MID.date())
+        f = budget_follow_up(
+            budget(
+                [
+                    ("a", "Toimintatuotot", 100.0, 0.0, 60.0, 110.0),
+                    ("a", "Henkilöstökulut", 300.0, 0.0, 140.0, 290.0),
+                    ("a", "Avustukset", 50.0, 0.0, 30.0, 50.0),
+                ]
+            ),
+            MID.date(),
+        )
         t = area_totals(f).iloc[0]
         assert (t.income_actual, t.costs_actual, t.net_actual) == (60, 170, -110)
         assert t.net_forecast == 110 - 340

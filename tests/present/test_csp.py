@@ -44,11 +44,14 @@ def policy_of(page: str) -> str:
     parser = _Head()
     parser.feed(page)
     tags = parser.tags
-    csp = [i for i, (tag, attrs) in enumerate(tags)
-           if tag == "meta" and attrs.get("http-equiv", "").lower() == "content-security-policy"]
+    csp = [
+        i
+        for i, (tag, attrs) in enumerate(tags)
+        if tag == "meta" and attrs.get("http-equiv", "").lower() == "content-security-policy"
+    ]
     assert len(csp) == 1, f"expected one CSP meta tag in <head>, found {len(csp)}"
     assert "charset" in tags[0][1], f"the charset comes first: {tags[:2]}"
-    before = [tag for tag, _ in tags[:csp[0]]]
+    before = [tag for tag, _ in tags[: csp[0]]]
     assert set(before) <= {"meta", "title"}, f"{before} before the CSP"
     return tags[csp[0]][1]["content"]
 
@@ -78,14 +81,35 @@ def test_index_has_the_policy(tmp_path):
 
 def test_report_page_has_the_policy_and_no_script(tmp_path):
     """Even a JavaScript or widget output (the workbooks make none) leaves no <script>: its plain text shows."""
-    nb = new_notebook(cells=[
-        new_markdown_cell("# Otsikko"),
-        new_code_cell("x", outputs=[new_output("display_data", data={"application/javascript": "window.x = 1",
-                                                                     "text/plain": "<JS-tuloste>"})]),
-        new_code_cell("w", outputs=[new_output("display_data", data={
-            "application/vnd.jupyter.widget-view+json": {"model_id": "m", "version_major": 2, "version_minor": 0},
-            "text/plain": "IntSlider(value=1)"})]),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Otsikko"),
+            new_code_cell(
+                "x",
+                outputs=[
+                    new_output(
+                        "display_data", data={"application/javascript": "window.x = 1", "text/plain": "<JS-tuloste>"}
+                    )
+                ],
+            ),
+            new_code_cell(
+                "w",
+                outputs=[
+                    new_output(
+                        "display_data",
+                        data={
+                            "application/vnd.jupyter.widget-view+json": {
+                                "model_id": "m",
+                                "version_major": 2,
+                                "version_minor": 0,
+                            },
+                            "text/plain": "IntSlider(value=1)",
+                        },
+                    )
+                ],
+            ),
+        ]
+    )
     path = tmp_path / "nb.ipynb"
     nbformat.write(nb, str(path))
     page = export_html(path, title="Testi")

@@ -23,7 +23,16 @@ def result() -> GateResult:
 class TestTables:
     def test_checks_table_is_finnish_with_symbols(self, result):
         t = pq.checks_table(result)
-        assert list(t.columns) == ["Tiedosto", "Sarake", "Tarkistus", "Vakavuus", "Tulos", "Poikkeavia", "Esimerkit", "Tunnus"]
+        assert list(t.columns) == [
+            "Tiedosto",
+            "Sarake",
+            "Tarkistus",
+            "Vakavuus",
+            "Tulos",
+            "Poikkeavia",
+            "Esimerkit",
+            "Tunnus",
+        ]
         assert set(t.Tulos) == {"✓ kunnossa", "! huomautus"}
         assert set(t.Vakavuus) == {"estävä", "huomautus"}
 
@@ -39,11 +48,12 @@ class TestTables:
 
 class TestPage:
     def test_offline_accessible_finnish_page(self, result):
-        page = pq.render_quality_page(result, made_at=dt.datetime(2026, 11, 28, 9, 5),
-                                      matrix=completeness_matrix(result.inputs))
+        page = pq.render_quality_page(
+            result, made_at=dt.datetime(2026, 11, 28, 9, 5), matrix=completeness_matrix(result.inputs)
+        )
         assert page.startswith("<!DOCTYPE html>") and '<html lang="fi">' in page
         assert page.count("<h1>") == 1 and "Tietojen laatu – kausi 30.6.2022" in page
-        assert not re.search(r'(src|href)=["\']?(https?:)?//', page)   # nothing loaded from the network
+        assert not re.search(r'(src|href)=["\']?(https?:)?//', page)  # nothing loaded from the network
         assert "<script" not in page
         assert '<th scope="col">' in page and "<caption>" in page
         assert "Tarkistettu 28.11.2026 klo 09.05" in page

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from kpi import fi
 from kpi.inputs.datasets import load_inputs
 from kpi.inputs.processed import open_inputs, write_processed
 from kpi.inputs.quality import period_coverage
@@ -17,7 +18,7 @@ from kpi.measures import status as st
 from kpi.measures.assessment import three_way
 from kpi.measures.findings import CATEGORIES, evaluation_findings
 from kpi.paths import DATA_RAW
-from kpi.present import charts, fi, tables, text
+from kpi.present import charts, tables, text
 
 PERIODS = [dt.date(2022, 6, 30), dt.date(2023, 12, 31)]
 
@@ -36,10 +37,16 @@ def period_frames(request, inputs):
     ms = st.milestone_statuses(s, inputs["milestones"], period, rules=rules)
     measures = st.measure_statuses(s, ind, ms, rules=rules)
     goals = st.goal_statuses(s, measures, rules=rules)
-    return {"period": period, "ind": ind, "ms": ms, "measures": measures, "goals": goals,
-            "changes": ch.indicator_changes(s, inputs["observations"], period),
-            "assessment": three_way(s, inputs["assessments"], goals, period),
-            "follow_up": finance.budget_follow_up(inputs["budget"], period)}
+    return {
+        "period": period,
+        "ind": ind,
+        "ms": ms,
+        "measures": measures,
+        "goals": goals,
+        "changes": ch.indicator_changes(s, inputs["observations"], period),
+        "assessment": three_way(s, inputs["assessments"], goals, period),
+        "follow_up": finance.budget_follow_up(inputs["budget"], period),
+    }
 
 
 class TestTables:
@@ -66,15 +73,17 @@ class TestTables:
         assert set(flags.Vastuualue) <= set(names.values())
         p = tables.programmes_table(inputs.strategy, inputs["programmes"], f["period"])
         assert len(p) == 8
-        k = tables.key_figures_table(finance.key_figures(inputs["budget"], inputs["observations"], inputs["population"],
-                                                         f["period"]))
+        k = tables.key_figures_table(
+            finance.key_figures(inputs["budget"], inputs["observations"], inputs["population"], f["period"])
+        )
         assert "Toimintakate" in set(k.Tunnusluku)
         area = tables.area_status_table(inputs.strategy, f["measures"])
         assert area.iloc[:, 1:].to_numpy().sum() == 44
 
     def test_adjustment_tables_and_sentence(self, inputs, period_frames):
-        progress = adjustment.adjustment_progress(inputs["adjustment"], period_frames["period"],
-                                                  **adjustment.programme_targets(inputs.strategy))
+        progress = adjustment.adjustment_progress(
+            inputs["adjustment"], period_frames["period"], **adjustment.programme_targets(inputs.strategy)
+        )
         by_year, by_action = tables.adjustment_tables(progress)
         assert len(by_action) >= 4 and len(by_year) >= 2
         sentence = tables.adjustment_sentence(progress)
@@ -87,8 +96,9 @@ class TestTables:
     def test_header(self):
         h = tables.header_lines(title="T", period_end=dt.date(2023, 6, 30), example_values=3, values=50)
         assert "Osavuosikatsaus 1–6/2023" in h and "kyllä, 3/50" in h
-        assert "**Sisältää esimerkkiarvoja:** ei" in tables.header_lines(title="T", period_end=dt.date(2023, 6, 30),
-                                                                           example_values=0, values=50)
+        assert "**Sisältää esimerkkiarvoja:** ei" in tables.header_lines(
+            title="T", period_end=dt.date(2023, 6, 30), example_values=0, values=50
+        )
 
 
 class TestSentencesAndCharts:
@@ -99,25 +109,33 @@ class TestSentencesAndCharts:
         names = {g.id: g.name for g in inputs.strategy.goals}
         alt = text.goal_chart_alt(goals, names)
         assert alt.startswith("Pylväskaavio 15 tavoitteen tilasta") and "Heikoin:" in alt
-        html = charts.figure_html(charts.goal_status_chart(goals, names), alt=alt, caption="Tila",
-                                  data=pd.DataFrame({"a": [1]}))
+        html = charts.figure_html(
+            charts.goal_status_chart(goals, names), alt=alt, caption="Tila", data=pd.DataFrame({"a": [1]})
+        )
         assert html.startswith('<figure class="kpi-figure"><img src="data:image/png;base64,')
         assert "<details><summary>Kaavion luvut taulukkona</summary>" in html
 
-    @pytest.mark.parametrize(("indicator_id", "words"), [
-        ("lahiruoka_osuus", ["Lähiruoan osuus ruokapalveluiden tuotannosta nousi", "jäi saavuttamatta"]),
-        ("tuloveroprosentti", ["laski", "sarjakatko"]),
-        ("yritystontti_hinta", ["tavoitevälin sisällä"]),
-        ("osallistuva_budjetointi_ehdotukset", ["laski"])])
+    @pytest.mark.parametrize(
+        ("indicator_id", "words"),
+        [
+            ("lahiruoka_osuus", ["Lähiruoan osuus ruokapalveluiden tuotannosta nousi", "jäi saavuttamatta"]),
+            ("tuloveroprosentti", ["laski", "sarjakatko"]),
+            ("yritystontti_hinta", ["tavoitevälin sisällä"]),
+            ("osallistuva_budjetointi_ehdotukset", ["laski"]),
+        ],
+    )
     def test_trend_alt_states_the_finding(self, inputs, indicator_id, words):
         indicator = inputs.strategy.indicator(indicator_id)
         points = ch.series(inputs.strategy, inputs["observations"], indicator_id)
         alt = text.trend_alt(indicator, points)
         for word in words:
             assert word in alt
-        charts.figure_html(charts.trend_chart(points, title=indicator.name, unit=indicator.unit,
-                                              flow=indicator.kind == "flow"), alt=alt, caption="x",
-                           data=tables.series_table(points, indicator.unit))
+        charts.figure_html(
+            charts.trend_chart(points, title=indicator.name, unit=indicator.unit, flow=indicator.kind == "flow"),
+            alt=alt,
+            caption="x",
+            data=tables.series_table(points, indicator.unit),
+        )
 
     def test_flow_alt_at_30_6_sets_the_half_year_against_half_the_target(self, inputs):
         indicator = inputs.strategy.indicator("uudet_yritykset_lkm")
@@ -125,12 +143,23 @@ class TestSentencesAndCharts:
         alt = text.trend_alt(indicator, points)
         year_end = points[points.period_end.dt.month == 12].dropna(subset=["value"])
         latest = points.iloc[-1]
-        assert alt.startswith(f"Uudet yritykset nousi: {fi.with_unit(year_end.value.iloc[0], 'kpl')} (31.12.2020) → "
-                              f"{fi.with_unit(year_end.value.iloc[-1], 'kpl')} (31.12.2021).")
+        assert alt.startswith(
+            f"Uudet yritykset nousi: {fi.with_unit(year_end.value.iloc[0], 'kpl')} (31.12.2020) → "
+            f"{fi.with_unit(year_end.value.iloc[-1], 'kpl')} (31.12.2021)."
+        )
         assert f"Tammi–kesäkuun kertymä 30.6.2022 oli {fi.with_unit(latest.value, 'kpl')}." in alt
         assert f"Puolet vuoden tavoitteesta ({fi.with_unit(latest.target / 2, 'kpl')})" in alt
         # under flow_at_30_6: full_year the status rules compare with the whole year's target, and so does the alt
-        whole = text.trend_alt(indicator, points, st.StatusRules(flow_at_30_6="full_year"))
+        whole = text.trend_alt(
+            indicator,
+            ch.series(
+                inputs.strategy,
+                inputs["observations"],
+                indicator.id,
+                until=dt.date(2022, 6, 30),
+                rules=st.StatusRules(flow_at_30_6="full_year"),
+            ),
+        )
         assert f"Vuoden tavoite {fi.with_unit(latest.target, 'kpl')} jäi saavuttamatta." in whole
 
     def test_axis_labels_have_the_decimals_their_step_needs(self):
@@ -146,8 +175,10 @@ class TestSentencesAndCharts:
         assert points.is_example.tolist() == [True, True, True, False]  # the 2022 rate is a real figure
         fig = charts.trend_chart(points, title="x", unit="%")
         ax = fig.axes[0]
-        dots = {c.get_label(): (len(c.get_offsets()), {tuple(f[:3].round(3)) for f in c.get_facecolor()})
-                for c in ax.collections}
+        dots = {
+            c.get_label(): (len(c.get_offsets()), {tuple(f[:3].round(3)) for f in c.get_facecolor()})
+            for c in ax.collections
+        }
         assert dots["○ esimerkkiarvo"] == (3, {(1.0, 1.0, 1.0)}) and dots["_"][0] == 1
         assert dots["_"][1] != {(1.0, 1.0, 1.0)}
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["arvo", "○ esimerkkiarvo", "tavoite"]
@@ -163,9 +194,13 @@ class TestSentencesAndCharts:
         labels = [t.get_text() for t in ax.get_xticklabels()]
         assert labels == ["31.12.2020", "30.6.2021", "31.12.2021", "30.6.2022", "31.12.2022", "30.6.2023", "31.12.2023"]
         # the year values are joined up to the break and not across it
-        value_lines = [line for line in ax.get_lines() if line.get_linestyle() == "-" and line.get_color() == charts.BLUE]
+        value_lines = [
+            line for line in ax.get_lines() if line.get_linestyle() == "-" and line.get_color() == charts.BLUE
+        ]
         assert [[labels[int(x)] for x in line.get_xdata()] for line in value_lines] == [
-            ["31.12.2020", "31.12.2021", "31.12.2022"], ["31.12.2023"]]
+            ["31.12.2020", "31.12.2021", "31.12.2022"],
+            ["31.12.2023"],
+        ]
         assert [t.get_text() for t in ax.get_legend().get_texts()].count("vuoden arvo") == 1
         breaks = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == ":"]
         assert breaks == [4.5]
@@ -204,31 +239,52 @@ class TestSentencesAndCharts:
         assert sys.modules["scipy.stats"] is scipy.stats and scipy.stats.norm.cdf(0) == 0.5
 
     def test_markdown_escaping(self):
-        assert fi.escape_markdown("<script>alert(1)</script> *x*") == "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\*"
+        assert (
+            fi.escape_markdown("<script>alert(1)</script> *x*") == "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\*"
+        )
 
 
 class TestFindings:
     def test_every_category_from_the_embedded_data(self, inputs, period_frames):
         f = period_frames
-        findings = evaluation_findings(assessment=f["assessment"], measures=f["measures"],
-                                       measure_names={m.id: m.name for m in inputs.strategy.measures},
-                                       follow_up=f["follow_up"], area_names={}, coverage=period_coverage(inputs, f["period"]),
-                                       period_end=f["period"])
+        findings = evaluation_findings(
+            assessment=f["assessment"],
+            measures=f["measures"],
+            measure_names={m.id: m.name for m in inputs.strategy.measures},
+            follow_up=f["follow_up"],
+            area_names={},
+            coverage=period_coverage(inputs, f["period"]),
+            period_end=f["period"],
+        )
         assert set(findings.category) <= set(CATEGORIES) and (findings.text.str.len() > 20).all()
         assert "Tietojen laatu" in set(findings.category)
         if f["period"].month == 12:
             assert "Arviot poikkeavat tiedoista" in set(findings.category)
 
     def test_overruns_are_sentences(self):
-        follow = pd.DataFrame({"responsible_area": ["tekn"], "account_group": ["Palvelujen ostot"], "flag": ["ylitys"],
-                               "realisation_pct": [56.25], "expected_pct": [50.0]})
-        findings = evaluation_findings(assessment=pd.DataFrame(columns=["goal_id", "goal", "data", "disagree", "sentence"]),
-                                       measures=pd.DataFrame(columns=["measure_id", "status", "reason"]),
-                                       measure_names={}, follow_up=follow, area_names={"tekn": "Tekn. palvelut"},
-                                       coverage={}, period_end=dt.date(2022, 6, 30))
+        follow = pd.DataFrame(
+            {
+                "responsible_area": ["tekn"],
+                "account_group": ["Palvelujen ostot"],
+                "flag": ["ylitys"],
+                "realisation_pct": [56.25],
+                "expected_pct": [50.0],
+            }
+        )
+        findings = evaluation_findings(
+            assessment=pd.DataFrame(columns=["goal_id", "goal", "data", "disagree", "sentence"]),
+            measures=pd.DataFrame(columns=["measure_id", "status", "reason"]),
+            measure_names={},
+            follow_up=follow,
+            area_names={"tekn": "Tekn. palvelut"},
+            coverage={},
+            period_end=dt.date(2022, 6, 30),
+        )
         # a point in the area name stays a point; one no-break space before each per cent sign
-        assert findings.text.tolist() == [f"Tekn. palvelut, palvelujen ostot: toteuma {fi.percent(56.25)} talousarviosta "
-                                          "ylittyy (odotettu 50\u00a0%)."]
+        assert findings.text.tolist() == [
+            f"Tekn. palvelut, palvelujen ostot: toteuma {fi.percent(56.25)} talousarviosta "
+            "ylittyy (odotettu 50\u00a0%)."
+        ]
 
 
 class TestOpenInputs:

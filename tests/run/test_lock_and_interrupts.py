@@ -22,31 +22,47 @@ PERIOD = "2023-06-30"
 
 
 def env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {**os.environ, "KPI_OUTPUTS_DIR": str(tmp_path / "outputs"), "KPI_PROCESSED_DIR": str(tmp_path / "processed"),
-            "PYTHONUNBUFFERED": "1", **extra}
+    return {
+        **os.environ,
+        "KPI_OUTPUTS_DIR": str(tmp_path / "outputs"),
+        "KPI_PROCESSED_DIR": str(tmp_path / "processed"),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
 def holder(tmp_path: Path) -> subprocess.Popen:
     """A second real process that takes the lock of tmp_path/outputs and keeps it until it is ended."""
-    code = ("import sys, time; from pathlib import Path; from kpi.run.lock import run_lock\n"
-            f"with run_lock(Path({str(tmp_path / 'outputs')!r}), command='kpi run --all'):\n"
-            "    print('held', flush=True); time.sleep(120)\n")
+    code = (
+        "import sys, time; from pathlib import Path; from kpi.run.lock import run_lock\n"
+        f"with run_lock(Path({str(tmp_path / 'outputs')!r}), command='kpi run --all'):\n"
+        "    print('held', flush=True); time.sleep(120)\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "held"
     return proc
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
-                  if p.name.startswith((".staging-", ".publish-", ".old-", ".index.")) or p.name.endswith(".tmp"))
+    return sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.name.startswith((".staging-", ".publish-", ".old-", ".index.")) or p.name.endswith(".tmp")
+    )
 
 
 class TestOneRunAtATime:
     def test_a_second_run_is_refused_with_exit_2_naming_the_holder(self, tmp_path):
         first = holder(tmp_path)
         try:
-            second = subprocess.run([*KPI, "run", "--period", PERIOD], env=env(tmp_path), capture_output=True,
-                                    text=True, timeout=120, cwd=PROJECT_ROOT)
+            second = subprocess.run(
+                [*KPI, "run", "--period", PERIOD],
+                env=env(tmp_path),
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd=PROJECT_ROOT,
+            )
         finally:
             first.terminate()
             first.wait(10)
@@ -58,8 +74,14 @@ class TestOneRunAtATime:
     def test_final_is_refused_too_and_the_lock_is_free_after_the_holder_ends(self, tmp_path):
         first = holder(tmp_path)
         try:
-            refused = subprocess.run([*KPI, "final", "--period", PERIOD], env=env(tmp_path), capture_output=True,
-                                     text=True, timeout=60, cwd=PROJECT_ROOT)
+            refused = subprocess.run(
+                [*KPI, "final", "--period", PERIOD],
+                env=env(tmp_path),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=PROJECT_ROOT,
+            )
         finally:
             first.send_signal(signal.SIGINT)  # KeyboardInterrupt: the holder leaves its block and frees the lock
             first.wait(10)
@@ -84,8 +106,14 @@ class TestOneRunAtATime:
 
 
 def start_run(tmp_path: Path) -> subprocess.Popen:
-    return subprocess.Popen([*KPI, "run", "--period", PERIOD, "--force"], env=env(tmp_path, KPI_PROGRESS="1"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    return subprocess.Popen(
+        [*KPI, "run", "--period", PERIOD, "--force"],
+        env=env(tmp_path, KPI_PROGRESS="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
 
 
 def wait_for_line(proc: subprocess.Popen, words: str, seen: list[str]) -> None:
@@ -100,8 +128,7 @@ def kernels_of(proc: subprocess.Popen, timeout: float = 60) -> list[psutil.Proce
     """The run's kernel processes, once at least one has started."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        found = [c for c in psutil.Process(proc.pid).children(recursive=True)
-                 if "ipykernel" in " ".join(c.cmdline())]
+        found = [c for c in psutil.Process(proc.pid).children(recursive=True) if "ipykernel" in " ".join(c.cmdline())]
         if found:
             return found
         time.sleep(0.1)
@@ -163,15 +190,24 @@ def _mount(*args: str) -> None:
 @pytest.fixture()
 def published_copy(tmp_path):
     """A period published by a real `kpi run` into tmp_path/outputs, and the bytes of every file in it."""
-    done = subprocess.run([*KPI, "run", "--period", PERIOD], env=env(tmp_path), capture_output=True, text=True,
-                          timeout=300, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [*KPI, "run", "--period", PERIOD],
+        env=env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=PROJECT_ROOT,
+    )
     assert done.returncode == 0, done.stderr
     return tmp_path / "outputs"
 
 
 def contents(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-            and p.name != LOCK_FILE_NAME}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != LOCK_FILE_NAME
+    }
 
 
 class TestOutputsNotWritable:
@@ -185,8 +221,14 @@ class TestOutputsNotWritable:
             pytest.skip("mount is not permitted here")
         try:
             _mount("-o", "remount,bind,ro", str(published_copy))
-            done = subprocess.run([*KPI, "run", "--period", PERIOD, "--force"], env=env(tmp_path), capture_output=True,
-                                  text=True, timeout=300, cwd=PROJECT_ROOT)
+            done = subprocess.run(
+                [*KPI, "run", "--period", PERIOD, "--force"],
+                env=env(tmp_path),
+                capture_output=True,
+                text=True,
+                timeout=300,
+                cwd=PROJECT_ROOT,
+            )
         finally:
             subprocess.run(["umount", str(published_copy)], check=True)
         assert done.returncode == 1, done.stderr
@@ -205,9 +247,14 @@ class TestOutputsNotWritable:
             pytest.skip("mount is not permitted here")
         try:
             subprocess.run(["cp", "-a", f"{published_copy}/.", str(small)], check=True)
-            done = subprocess.run([*KPI, "run", "--period", PERIOD, "--force"],
-                                  env=env(tmp_path, KPI_OUTPUTS_DIR=str(small)), capture_output=True, text=True,
-                                  timeout=300, cwd=PROJECT_ROOT)
+            done = subprocess.run(
+                [*KPI, "run", "--period", PERIOD, "--force"],
+                env=env(tmp_path, KPI_OUTPUTS_DIR=str(small)),
+                capture_output=True,
+                text=True,
+                timeout=300,
+                cwd=PROJECT_ROOT,
+            )
             after, left = contents(small), leftovers(small)
             kernels = [p for p in psutil.process_iter(["cmdline"]) if str(small) in " ".join(p.info["cmdline"] or [])]
         finally:
@@ -216,6 +263,7 @@ class TestOutputsNotWritable:
         assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
         # the quality page is made anew by every gate that passes (atomically); everything published stays as it was
-        assert {k: v for k, v in after.items() if not k.startswith("laatu/")} == \
-            {k: v for k, v in before.items() if not k.startswith("laatu/")}
+        assert {k: v for k, v in after.items() if not k.startswith("laatu/")} == {
+            k: v for k, v in before.items() if not k.startswith("laatu/")
+        }
         assert left == [] and kernels == []

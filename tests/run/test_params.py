@@ -16,15 +16,24 @@ PERIOD = dt.date(2023, 6, 30)
 def params_dir(tmp_path):
     (tmp_path / "default.yaml").write_text(
         "period_end: null\nreport:\n  title: Seuranta\n  commentary: ''\nstatus:\n  tolerance_pct: 5\n  strict: false\n",
-        encoding="utf-8")
-    (tmp_path / "2023-06-30.yaml").write_text("period_end: 2023-06-30\nreport:\n  commentary: Kevät\n", encoding="utf-8")
+        encoding="utf-8",
+    )
+    (tmp_path / "2023-06-30.yaml").write_text(
+        "period_end: 2023-06-30\nreport:\n  commentary: Kevät\n", encoding="utf-8"
+    )
     return tmp_path
 
 
 class TestParseOverride:
-    @pytest.mark.parametrize(("text", "path", "value"), [
-        ("status.tolerance_pct=7.5", ["status", "tolerance_pct"], 7.5), ("status.strict=true", ["status", "strict"], True),
-        ("report.commentary=Hyvä kausi", ["report", "commentary"], "Hyvä kausi"), ("report.commentary=", ["report", "commentary"], "")])
+    @pytest.mark.parametrize(
+        ("text", "path", "value"),
+        [
+            ("status.tolerance_pct=7.5", ["status", "tolerance_pct"], 7.5),
+            ("status.strict=true", ["status", "strict"], True),
+            ("report.commentary=Hyvä kausi", ["report", "commentary"], "Hyvä kausi"),
+            ("report.commentary=", ["report", "commentary"], ""),
+        ],
+    )
     def test_typed_values(self, text, path, value):
         assert parse_override(text) == (path, value)
 
@@ -44,7 +53,9 @@ class TestLoadParams:
         assert params["status"] == {"tolerance_pct": 12, "strict": False}
 
     def test_unknown_key_is_refused_with_the_known_ones(self, params_dir):
-        with pytest.raises(ParameterError, match=r"unknown parameter 'status.tolerence' \(known: status.tolerance_pct, status.strict\)"):
+        with pytest.raises(
+            ParameterError, match=r"unknown parameter 'status.tolerence' \(known: status.tolerance_pct, status.strict\)"
+        ):
             load_params(PERIOD, params_dir=params_dir, overrides=["status.tolerence=3"])
 
     def test_wrong_type_is_refused(self, params_dir):
@@ -68,6 +79,8 @@ class TestLoadParams:
         with pytest.raises(ParameterError, match=r"extra.yaml: not valid YAML at line \d+"):
             load_params(PERIOD, params_dir=params_dir, extra_file=extra)
 
-    @pytest.mark.parametrize("period", ["2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30", "2023-12-31"])
+    @pytest.mark.parametrize(
+        "period", ["2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30", "2023-12-31"]
+    )
     def test_project_params_load_for_every_period(self, period):
         assert load_params(dt.date.fromisoformat(period))["period_end"].isoformat() == period

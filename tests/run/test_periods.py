@@ -11,13 +11,26 @@ from kpi.run.periods import latest_period, parse_period, period_label, periods_w
 
 
 class TestParsePeriod:
-    @pytest.mark.parametrize(("text", "expected"), [("2023-06-30", dt.date(2023, 6, 30)),
-                                                    ("31.12.2022", dt.date(2022, 12, 31)), (" 2021-12-31 ", dt.date(2021, 12, 31))])
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2023-06-30", dt.date(2023, 6, 30)),
+            ("31.12.2022", dt.date(2022, 12, 31)),
+            (" 2021-12-31 ", dt.date(2021, 12, 31)),
+        ],
+    )
     def test_accepted(self, text, expected):
         assert parse_period(text) == expected
 
-    @pytest.mark.parametrize(("text", "message"), [("2023-07-15", "not a period end"), ("15.7.2023", "not a period end"),
-                                                   ("2023-06-31", "not a date"), ("kesäkuu", "not a date")])
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("2023-07-15", "not a period end"),
+            ("15.7.2023", "not a period end"),
+            ("2023-06-31", "not a date"),
+            ("kesäkuu", "not a date"),
+        ],
+    )
     def test_rejected(self, text, message):
         with pytest.raises(UsageError, match=message):
             parse_period(text)

@@ -13,11 +13,14 @@ import pytest
 from kpi import cli
 from kpi.errors import NotebookError
 from kpi.files import umask
+from kpi.inputs.strategy import load_strategy
+from kpi.paths import DATA_RAW
 from kpi.run import publish
-from kpi.run.publish import REPORTS
+from kpi.run.publish import reports
 from kpi.run.runner import run_period
 
 PERIOD = dt.date(2023, 6, 30)
+REPORTS = [r.name for r in reports(load_strategy(DATA_RAW / "strategia.yaml"))]
 # The tests share one published period: on one xdist worker it is built once.
 pytestmark = pytest.mark.xdist_group("runner")
 
@@ -25,8 +28,9 @@ pytestmark = pytest.mark.xdist_group("runner")
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("run")
-    result = run_period(PERIOD, outputs_dir=root / "outputs", processed_dir=root / "processed",
-                        reports_dir=root / "outputs" / "laatu")
+    result = run_period(
+        PERIOD, outputs_dir=root / "outputs", processed_dir=root / "processed", reports_dir=root / "outputs" / "laatu"
+    )
     return root, result
 
 
@@ -37,6 +41,7 @@ class TestPublishedPeriod:
         assert result.report_dir == folder and result.index == root / "outputs" / "index.html"
         assert {p.name for p in folder.glob("*.html")} == {f"{n}.html" for n in REPORTS}
         assert (folder / "manifest.json").exists() and len(list((folder / "notebooks").glob("*.ipynb"))) == 5
+        assert REPORTS == ["00_tietojen_laatu", "01_hyvinvointi", "02_elinvoima", "03_identiteetti", "04_seuranta"]
         index = result.index.read_text(encoding="utf-8")
         assert '<html lang="fi">' in index and "Osavuosikatsaus 1–6/2023" in index
         for name in REPORTS:
@@ -49,7 +54,11 @@ class TestPublishedPeriod:
         page = (root / "outputs" / "2023-06-30" / f"{name}.html").read_text(encoding="utf-8")
         assert '<html lang="fi">' in page
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', page)
-        assert "jp-CodeMirrorEditor" not in page.split("</style>")[-1] and "from kpi" not in page and "In&nbsp;[" not in page
+        assert (
+            "jp-CodeMirrorEditor" not in page.split("</style>")[-1]
+            and "from kpi" not in page
+            and "In&nbsp;[" not in page
+        )
         assert 'class="kpi-nav"' in page and 'href="../index.html"' in page
         assert 'class="kpi-footer"' in page and "Tehty " in page and "params/2023-06-30.yaml" in page
         assert "← " in page  # a link to the same report of the previous period
@@ -59,8 +68,11 @@ class TestPublishedPeriod:
         mask = umask()
         entries = [root / "outputs", *(root / "outputs").rglob("*")]
         assert len(entries) > 20 and any(p.parent.name == "versiot" for p in entries)
-        wrong = [(str(p.relative_to(root)), oct(p.stat().st_mode & 0o777)) for p in entries
-                 if p.stat().st_mode & 0o777 != (0o777 if p.is_dir() else 0o666) & ~mask]
+        wrong = [
+            (str(p.relative_to(root)), oct(p.stat().st_mode & 0o777))
+            for p in entries
+            if p.stat().st_mode & 0o777 != (0o777 if p.is_dir() else 0o666) & ~mask
+        ]
         assert wrong == []
         if mask == 0o022:  # the usual umask: what a web server copying the folder needs
             assert (root / "outputs" / "index.html").stat().st_mode & 0o777 == 0o644
@@ -75,6 +87,11 @@ class TestPublishedPeriod:
         assert m["gate"]["passed"] and sum(m["goal_statuses"].values()) == 15
         assert dt.datetime.fromisoformat(m["finished"]) >= dt.datetime.fromisoformat(m["started"])
         assert set(m["notebook_seconds"]) == set(REPORTS)
+        assert [(r["name"], r["title"]) for r in m["reports"]][1:4] == [
+            ("01_hyvinvointi", "Hyvinvointi"),
+            ("02_elinvoima", "Elinvoima"),
+            ("03_identiteetti", "Identiteetti"),
+        ]
 
 
 class TestFailureIsolation:
@@ -84,9 +101,9 @@ class TestFailureIsolation:
         before = (outputs / "2023-06-30" / "manifest.json").read_bytes()
         notebooks = tmp_path / "notebooks"
         shutil.copytree(publish.NOTEBOOKS_DIR, notebooks)
-        nb = nbformat.read(notebooks / "02_elinvoima.ipynb", as_version=4)
-        nb.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("testivirhe")'))
-        nbformat.write(nb, notebooks / "02_elinvoima.ipynb")
+        nb = nbformat.read(notebooks / "pilari.ipynb", as_version=4)
+        nb.cells.insert(3, nbformat.v4.new_code_cell('if pillar == "elinvoima":\n    raise RuntimeError("testivirhe")'))
+        nbformat.write(nb, notebooks / "pilari.ipynb")
         monkeypatch.setattr(cli, "NOTEBOOKS_DIR", notebooks)
         monkeypatch.setattr(cli, "OUTPUTS_DIR", outputs)
         monkeypatch.setattr(cli, "DATA_PROCESSED", root / "processed")
@@ -95,7 +112,7 @@ class TestFailureIsolation:
         code = cli.main(["run", "--period", "2023-06-30"])
         err = capsys.readouterr().err
         assert code == 4
-        assert "notebook 02_elinvoima.ipynb failed in cell" in err and "RuntimeError: testivirhe" in err
+        assert "notebook pilari.ipynb (page 02_elinvoima) failed in cell" in err and "RuntimeError: testivirhe" in err
         kept = outputs / "epaonnistuneet" / "2023-06-30" / "02_elinvoima.ipynb"
         assert kept.exists() and "nothing was published" in err and str(kept.name) in err
         assert (outputs / "2023-06-30" / "manifest.json").read_bytes() == before
@@ -107,14 +124,23 @@ class TestFailureIsolation:
         notebooks = tmp_path / "notebooks"
         notebooks.mkdir()
         for name, code in [("a_hyva", "x = 1"), ("b_rikki", 'raise RuntimeError("testivirhe")')]:
-            nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), notebooks / f"{name}.ipynb")
+            nbformat.write(
+                nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), notebooks / f"{name}.ipynb"
+            )
 
         def export_fails(done):
             raise OSError(f"disk full while exporting {done.name}")
 
         with pytest.raises(NotebookError, match=r"notebook b_rikki\.ipynb failed in cell .*RuntimeError: testivirhe"):
-            publish.execute_notebooks({}, data_dir=tmp_path, workdir=tmp_path / "nb", failed_dir=tmp_path / "failed",
-                                      on_done=export_fails, names=["a_hyva", "b_rikki"], notebooks_dir=notebooks)
+            publish.execute_notebooks(
+                {},
+                data_dir=tmp_path,
+                workdir=tmp_path / "nb",
+                failed_dir=tmp_path / "failed",
+                on_done=export_fails,
+                notebooks_dir=notebooks,
+                reports=[publish.Report(n, f"{n}.ipynb", n) for n in ["a_hyva", "b_rikki"]],
+            )
         assert (tmp_path / "failed" / "b_rikki.ipynb").exists()
 
     def test_an_export_error_alone_is_raised(self, tmp_path):
@@ -126,8 +152,15 @@ class TestFailureIsolation:
             raise OSError("disk full")
 
         with pytest.raises(OSError, match="disk full"):
-            publish.execute_notebooks({}, data_dir=tmp_path, workdir=tmp_path / "nb", failed_dir=tmp_path / "failed",
-                                      on_done=export_fails, names=["a"], notebooks_dir=notebooks)
+            publish.execute_notebooks(
+                {},
+                data_dir=tmp_path,
+                workdir=tmp_path / "nb",
+                failed_dir=tmp_path / "failed",
+                on_done=export_fails,
+                reports=[publish.Report("a", "a.ipynb", "A")],
+                notebooks_dir=notebooks,
+            )
 
     @pytest.mark.parametrize("period", ["../x", "2023-07-01", "30.6"])
     def test_bad_period_exits_2_before_any_work(self, period, tmp_path, monkeypatch, capsys):

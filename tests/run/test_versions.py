@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
 from kpi.errors import UsageError
-from kpi.run.publish import decorate, navigation, version_line
-from kpi.run.versions import fingerprint, list_versions, mark_final, next_number, versions_dir
+from kpi.paths import NOTEBOOKS_DIR
+from kpi.run.publish import LEGACY_REPORTS, Report, decorate, manifest_reports, navigation, version_line
+from kpi.run.versions import code_hash, fingerprint, list_versions, mark_final, next_number, versions_dir
 
 PERIOD = dt.date(2022, 12, 31)
+TITLES = {r.name: r.title for r in LEGACY_REPORTS}
 
 
 def keep(outputs, number, **manifest):
@@ -43,16 +46,29 @@ def test_final_without_versions_or_with_an_unknown_number(tmp_path):
 def test_fingerprint_follows_inputs_parameters_and_versions():
     base = fingerprint({"a.csv": "1"}, {"x": 1}, {"pandas": "2"})
     assert base == fingerprint({"a.csv": "1"}, {"x": 1}, {"pandas": "2"})
-    assert len({base, fingerprint({"a.csv": "2"}, {"x": 1}, {"pandas": "2"}),
+    assert (
+        len(
+            {
+                base,
+                fingerprint({"a.csv": "2"}, {"x": 1}, {"pandas": "2"}),
                 fingerprint({"a.csv": "1"}, {"x": 2}, {"pandas": "2"}),
-                fingerprint({"a.csv": "1"}, {"x": 1}, {"pandas": "3"})}) == 4
+                fingerprint({"a.csv": "1"}, {"x": 1}, {"pandas": "3"}),
+            }
+        )
+        == 4
+    )
 
 
 def test_decorate_replaces_its_own_navigation():
     page = "<html><body><main>x</main></body></html>"
-    once = decorate(page, nav=navigation(PERIOD, "01_hyvinvointi", [PERIOD], root="../../../",
-                                         version=version_line(3, 2)), footer="<footer>f</footer>")
-    twice = decorate(once, nav=navigation(PERIOD, "01_hyvinvointi", [PERIOD], version=version_line(3, 3)))
+    once = decorate(
+        page,
+        nav=navigation(PERIOD, "01_hyvinvointi", [PERIOD], titles=TITLES, root="../../../", version=version_line(3, 2)),
+        footer="<footer>f</footer>",
+    )
+    twice = decorate(
+        once, nav=navigation(PERIOD, "01_hyvinvointi", [PERIOD], titles=TITLES, version=version_line(3, 3))
+    )
     assert twice.count("<nav") == 1 and twice.count("<footer>") == 1
     assert "Versio 3 · lopullinen" in twice and 'href="../index.html"' in twice and "../../../" not in twice
     assert "Versio 3 · luonnos (lopullinen on versio 2)" in once
@@ -76,3 +92,34 @@ def test_unchanged_needs_the_same_files_parameters_and_a_published_folder(tmp_pa
     (data / "a.csv").write_text("y", encoding="utf-8")
     assert unchanged(PERIOD, params, data_dir=data, outputs_dir=tmp_path) is None
     assert run_fingerprint(params, tmp_path / "missing") is None
+
+
+def test_navigation_links_exactly_the_pages_of_the_run():
+    titles = {"00_tietojen_laatu": "Tietojen laatu", "01_a": "Aa", "02_b": "Bee", "03_seuranta": "Seuranta"}
+    nav = navigation(PERIOD, "02_b", [PERIOD], titles=titles)
+    assert re.findall(r'href="([^"]+)"', nav)[1:] == [f"{n}.html" for n in titles]
+    assert '<a href="02_b.html" aria-current="page">Bee</a>' in nav and "04_seuranta" not in nav
+
+
+def test_manifest_reports_are_read_from_the_manifest_with_the_old_list_as_fallback():
+    new = {"reports": [Report("01_x", "pilari.ipynb", "Äks", {"pillar": "x"}).to_json()]}
+    assert manifest_reports(new) == [Report("01_x", "pilari.ipynb", "Äks", {"pillar": "x"})]
+    assert [r.name for r in manifest_reports({})] == [
+        "00_tietojen_laatu",
+        "01_hyvinvointi",
+        "02_elinvoima",
+        "03_identiteetti",
+        "04_seuranta",
+    ]
+
+
+def test_code_hash_covers_the_pillar_workbook(tmp_path):
+    changed = tmp_path / "notebooks"
+    changed.mkdir()
+    for nb in NOTEBOOKS_DIR.glob("*.ipynb"):
+        (changed / nb.name).write_bytes(nb.read_bytes())
+    code_hash.cache_clear()  # cached per process: another test of this worker may have hashed older files
+    assert code_hash(changed) == code_hash(NOTEBOOKS_DIR)
+    (changed / "pilari.ipynb").write_bytes((changed / "pilari.ipynb").read_bytes().replace(b"Arviot:", b"Arvio:"))
+    code_hash.cache_clear()
+    assert code_hash(changed) != code_hash(NOTEBOOKS_DIR)

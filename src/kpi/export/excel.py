@@ -12,10 +12,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kpi import fi
 from kpi.inputs.strategy import Strategy
 from kpi.measures.compare import flatten
 from kpi.measures.period import PeriodFigures
-from kpi.present import fi
 
 # Excel's own format codes: Excel shows them with the reader's separators (1 234,5 in a Finnish Excel).
 EUR = '#,##0 "€"'
@@ -76,12 +76,21 @@ def _yes(flag: Any) -> str:
 def goals_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     pillars = {p.id: p.name for p in strategy.pillars}
     a = figures.assessment.merge(figures.goals[["goal_id", "score", "reason"]], on="goal_id", how="left")
-    frame = pd.DataFrame({
-        "Pilari": a.pillar_id.map(pillars), "Tavoite": a.goal_id, "Nimi": a.goal,
-        "Hallinnon arvio": a.administration, "Tarkastuslautakunnan arvio": a.audit_committee,
-        "Tietoihin perustuva arvio": a.data, "Pisteet (0–1)": a.score, "Peruste": a.reason,
-        "Arviot poikkeavat": a.disagree.map(_yes), "Hallinnon perustelu": a.administration_text,
-        "Tarkastuslautakunnan perustelu": a.audit_committee_text})
+    frame = pd.DataFrame(
+        {
+            "Pilari": a.pillar_id.map(pillars),
+            "Tavoite": a.goal_id,
+            "Nimi": a.goal,
+            "Hallinnon arvio": a.administration,
+            "Tarkastuslautakunnan arvio": a.audit_committee,
+            "Tietoihin perustuva arvio": a.data,
+            "Pisteet (0–1)": a.score,
+            "Peruste": a.reason,
+            "Arviot poikkeavat": a.disagree.map(_yes),
+            "Hallinnon perustelu": a.administration_text,
+            "Tarkastuslautakunnan perustelu": a.audit_committee_text,
+        }
+    )
     return Sheet("Tavoitteet", frame, {"Pisteet (0–1)": DEC2})
 
 
@@ -90,42 +99,92 @@ def measures_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     goal_of = {m.id: m.goal_id for m in strategy.measures}
     names = {m.id: m.name for m in strategy.measures}
     ind = figures.indicators
-    frame = pd.DataFrame({
-        "Tavoite": ind.measure_id.map(goal_of), "Mittari": ind.measure_id, "Mittarin nimi": ind.measure_id.map(names),
-        "Indikaattori": [by_id[i].name for i in ind.indicator_id], "Arvo": ind.value,
-        "Yksikkö": [by_id[i].unit for i in ind.indicator_id], "Tavoitearvo": ind.target,
-        "Tavoiteväli alku": ind.target_low, "Tavoiteväli loppu": ind.target_high, "Tila": ind.status,
-        "Peruste": ind.reason, "Esimerkkiarvo": ind.is_example.map(_yes),
-        "Tavoite esimerkki": ind.target_is_example.map(_yes),
-        "Lähde": [by_id[i].source or "" for i in ind.indicator_id]})
-    return Sheet("Mittarit", frame, {"Arvo": DEC2, "Tavoitearvo": DEC2, "Tavoiteväli alku": DEC2,
-                                     "Tavoiteväli loppu": DEC2},
-                 note="Keltainen rivi: arvo tai tavoite on esimerkkiarvo (ei todellinen luku).")
+    frame = pd.DataFrame(
+        {
+            "Tavoite": ind.measure_id.map(goal_of),
+            "Mittari": ind.measure_id,
+            "Mittarin nimi": ind.measure_id.map(names),
+            "Indikaattori": [by_id[i].name for i in ind.indicator_id],
+            "Arvo": ind.value,
+            "Yksikkö": [by_id[i].unit for i in ind.indicator_id],
+            "Tavoitearvo": ind.target,
+            "Tavoiteväli alku": ind.target_low,
+            "Tavoiteväli loppu": ind.target_high,
+            "Tila": ind.status,
+            "Peruste": ind.reason,
+            "Esimerkkiarvo": ind.is_example.map(_yes),
+            "Tavoite esimerkki": ind.target_is_example.map(_yes),
+            "Lähde": [by_id[i].source or "" for i in ind.indicator_id],
+        }
+    )
+    return Sheet(
+        "Mittarit",
+        frame,
+        {"Arvo": DEC2, "Tavoitearvo": DEC2, "Tavoiteväli alku": DEC2, "Tavoiteväli loppu": DEC2},
+        note="Keltainen rivi: arvo tai tavoite on esimerkkiarvo (ei todellinen luku).",
+    )
 
 
 def budget_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     areas = {a.id: a.name for a in strategy.responsible_areas}
     f = figures.follow_up
-    frame = pd.DataFrame({
-        "Vastuualue": f.responsible_area.map(areas), "Tiliryhmä": f.account_group,
-        "Alkuperäinen talousarvio": f.original_budget, "Talousarviomuutokset": f.budget_changes,
-        "Talousarvio": f.budget, "Toteuma": f.actual, "Toteuma-%": f.realisation_pct, "Odotettu %": f.expected_pct,
-        "Poikkeama odotetusta": f.variance, "Ennuste 31.12.": f.forecast, "Ennusteen poikkeama": f.forecast_variance,
-        "Huomio": f.flag})
-    formats = {c: EUR for c in ("Alkuperäinen talousarvio", "Talousarviomuutokset", "Talousarvio", "Toteuma",
-                                "Poikkeama odotetusta", "Ennuste 31.12.", "Ennusteen poikkeama")}
+    frame = pd.DataFrame(
+        {
+            "Vastuualue": f.responsible_area.map(areas),
+            "Tiliryhmä": f.account_group,
+            "Alkuperäinen talousarvio": f.original_budget,
+            "Talousarviomuutokset": f.budget_changes,
+            "Talousarvio": f.budget,
+            "Toteuma": f.actual,
+            "Toteuma-%": f.realisation_pct,
+            "Odotettu %": f.expected_pct,
+            "Poikkeama odotetusta": f.variance,
+            "Ennuste 31.12.": f.forecast,
+            "Ennusteen poikkeama": f.forecast_variance,
+            "Huomio": f.flag,
+        }
+    )
+    formats = {
+        c: EUR
+        for c in (
+            "Alkuperäinen talousarvio",
+            "Talousarviomuutokset",
+            "Talousarvio",
+            "Toteuma",
+            "Poikkeama odotetusta",
+            "Ennuste 31.12.",
+            "Ennusteen poikkeama",
+        )
+    }
     return Sheet("Talousarvio", frame, {**formats, "Toteuma-%": PCT1, "Odotettu %": PCT1})
 
 
 def adjustment_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     areas = {a.id: a.name for a in strategy.responsible_areas}
     a = figures.progress["by_action"]
-    frame = pd.DataFrame({
-        "Toimenpide": a.action_id, "Nimi": a.action, "Vastuualue": a.responsible_area.map(areas),
-        "Suunniteltu säästö": a.planned_eur, "Toteutunut säästö": a.realised_eur,
-        "Suunniteltu HTV": a.planned_htv, "Toteutunut HTV": a.realised_htv, "Toteutunut %": a.realised_pct})
-    return Sheet("Sopeuttamisohjelma", frame, {"Suunniteltu säästö": EUR, "Toteutunut säästö": EUR,
-                                               "Suunniteltu HTV": DEC1, "Toteutunut HTV": DEC1, "Toteutunut %": PCT1})
+    frame = pd.DataFrame(
+        {
+            "Toimenpide": a.action_id,
+            "Nimi": a.action,
+            "Vastuualue": a.responsible_area.map(areas),
+            "Suunniteltu säästö": a.planned_eur,
+            "Toteutunut säästö": a.realised_eur,
+            "Suunniteltu HTV": a.planned_htv,
+            "Toteutunut HTV": a.realised_htv,
+            "Toteutunut %": a.realised_pct,
+        }
+    )
+    return Sheet(
+        "Sopeuttamisohjelma",
+        frame,
+        {
+            "Suunniteltu säästö": EUR,
+            "Toteutunut säästö": EUR,
+            "Suunniteltu HTV": DEC1,
+            "Toteutunut HTV": DEC1,
+            "Toteutunut %": PCT1,
+        },
+    )
 
 
 def findings_sheet(figures: PeriodFigures) -> Sheet:
@@ -146,14 +205,27 @@ def changes_sheet(version: pd.DataFrame | None, period: pd.DataFrame | None) -> 
 def params_sheet(params: dict[str, Any]) -> Sheet:
     flat = flatten({k: v for k, v in params.items()})
     # numbers stay numbers (a tolerance is 15, not the text "15"); lists, dates and the rest as text
-    values = [v if isinstance(v, int | float) and not isinstance(v, bool) else
-              ", ".join(map(str, v)) if isinstance(v, list) else str(v) for v in flat.values()]
+    values = [
+        v
+        if isinstance(v, int | float) and not isinstance(v, bool)
+        else ", ".join(map(str, v))
+        if isinstance(v, list)
+        else str(v)
+        for v in flat.values()
+    ]
     return Sheet("Parametrit", pd.DataFrame({"Parametri": list(flat), "Arvo": pd.Series(values, dtype=object)}), {})
 
 
-def write_workbook(path: Path, *, strategy: Strategy, figures: PeriodFigures, params: dict[str, Any],
-                   version_changes: pd.DataFrame | None = None, period_changes: pd.DataFrame | None = None,
-                   title: str = "") -> Path:
+def write_workbook(
+    path: Path,
+    *,
+    strategy: Strategy,
+    figures: PeriodFigures,
+    params: dict[str, Any],
+    version_changes: pd.DataFrame | None = None,
+    period_changes: pd.DataFrame | None = None,
+    title: str = "",
+) -> Path:
     """Write ``arviointikertomus_<P>.xlsx``: goals, measures, budget, adjustment, findings, changes, parameters.
 
     Numbers are stored as numbers with a display format; rows holding an example value are filled pale
@@ -162,9 +234,15 @@ def write_workbook(path: Path, *, strategy: Strategy, figures: PeriodFigures, pa
     """
     book = Workbook()
     book.remove(book.active)
-    sheets = [goals_sheet(strategy, figures), measures_sheet(strategy, figures), budget_sheet(strategy, figures),
-              adjustment_sheet(strategy, figures), findings_sheet(figures),
-              changes_sheet(version_changes, period_changes), params_sheet(params)]
+    sheets = [
+        goals_sheet(strategy, figures),
+        measures_sheet(strategy, figures),
+        budget_sheet(strategy, figures),
+        adjustment_sheet(strategy, figures),
+        findings_sheet(figures),
+        changes_sheet(version_changes, period_changes),
+        params_sheet(params),
+    ]
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
         headers = list(sheet.frame.columns)
@@ -174,8 +252,10 @@ def write_workbook(path: Path, *, strategy: Strategy, figures: PeriodFigures, pa
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         example_cols = [headers.index(c) for c in ("Esimerkkiarvo", "Tavoite esimerkki") if c in headers]
         for r, values in enumerate(sheet.frame.itertuples(index=False), start=2):
-            cells = [write_cell(ws, r, k, None if _missing(v) else (v.item() if hasattr(v, "item") else v))
-                     for k, v in enumerate(values, start=1)]
+            cells = [
+                write_cell(ws, r, k, None if _missing(v) else (v.item() if hasattr(v, "item") else v))
+                for k, v in enumerate(values, start=1)
+            ]
             if any(values[k] == "kyllä" for k in example_cols):
                 for cell in cells:
                     cell.fill = EXAMPLE_FILL

@@ -9,9 +9,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from kpi import fi
 from kpi.inputs.strategy import Strategy
 from kpi.measures.period import PeriodFigures
-from kpi.present import fi
 
 GENERAL = "Talous ja tietojen laatu"
 TABLE_HEADERS = ("Tavoite", "Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio")
@@ -45,11 +45,15 @@ def write_findings(path: Path, *, strategy: Strategy, figures: PeriodFigures, ti
     period = figures.period_end
     doc.add_heading(f"Havainnot – {fi.period_label(period, long=True)}", level=1)
     cov = figures.coverage
-    intro = (f"Luonnos arviointikertomukseen: {title}. Tiedot ajankohdalta {fi.date(period)}. Tavoitteiden tila on "
-             "laskettu tiedoista säännöillä, jotka on kuvattu seurantaraportissa.")
+    intro = (
+        f"Luonnos arviointikertomukseen: {title}. Tiedot ajankohdalta {fi.date(period)}. Tavoitteiden tila on "
+        "laskettu tiedoista säännöillä, jotka on kuvattu seurantaraportissa."
+    )
     if cov.get("example_values"):
-        intro += (f" Aineisto sisältää esimerkkiarvoja ({cov['example_values']}/{cov['values']} kauden "
-                  "indikaattoriarvosta); niihin perustuvat havainnot on tarkistettava ennen julkaisua.")
+        intro += (
+            f" Aineisto sisältää esimerkkiarvoja ({cov['example_values']}/{cov['values']} kauden "
+            "indikaattoriarvosta); niihin perustuvat havainnot on tarkistettava ennen julkaisua."
+        )
     doc.add_paragraph(intro)
     where = pillar_of_subject(strategy)
     findings = figures.findings.assign(pillar=figures.findings.subject.map(where))
@@ -66,8 +70,15 @@ def write_findings(path: Path, *, strategy: Strategy, figures: PeriodFigures, ti
         mark_header_row(table.rows[0])
         for r in rows.itertuples():
             cells = table.add_row().cells
-            for cell, text in zip(cells, (f"{r.goal_id} {r.goal}", fi.status_label(r.administration),
-                                          fi.status_label(r.audit_committee), fi.status_label(r.data))):
+            for cell, text in zip(
+                cells,
+                (
+                    f"{r.goal_id} {r.goal}",
+                    fi.status_label(r.administration),
+                    fi.status_label(r.audit_committee),
+                    fi.status_label(r.data),
+                ),
+            ):
                 cell.text = text
         doc.add_paragraph()
         own = findings[findings.pillar == pillar.id]

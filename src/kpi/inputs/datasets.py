@@ -14,73 +14,101 @@ from kpi.paths import STRATEGY_FILE_NAME
 
 #: Milestone statuses (virstanpylväiden tila).
 MILESTONE_STATUSES = ("valmis", "käynnissä", "ei aloitettu")
-#: The status scale used everywhere else.
-STATUSES = ("toteutunut", "osittain toteutunut", "ei toteutunut", "ei arvioitavissa")
 
-OBSERVATIONS = TableSpec("havainnot.csv", "mittareiden havainnot", (
-    Column("indikaattori_id", "indicator_id", "str"),
-    Column("kauden_loppu", "period_end", "date"),
-    Column("arvo", "value", "float", required=False),
-    Column("yksikkö", "unit", "str"),
-    Column("lähde", "source", "str"),
-    Column("esimerkkiarvo", "is_example", "bool"),
-    Column("ei_tietoa", "no_data", "bool", required=False),
-    Column("huomautus", "note", "str", required=False),
-))
-MILESTONES = TableSpec("virstanpylvaat.csv", "virstanpylväiden tila", (
-    Column("mittari_id", "measure_id", "str"),
-    Column("kauden_loppu", "period_end", "date"),
-    Column("tila", "status", "str"),
-    Column("kuvaus", "evidence", "str"),
-    Column("lähde", "source", "str"),
-    Column("esimerkkiarvo", "is_example", "bool"),
-))
-POPULATION = TableSpec("vaesto.csv", "väkiluku kauden lopussa", (
-    Column("kauden_loppu", "period_end", "date"),
-    Column("väkiluku", "population", "int"),
-    Column("lähde", "source", "str"),
-    Column("esimerkkiarvo", "is_example", "bool"),
-    Column("huomautus", "note", "str", required=False),
-))
-BUDGET = TableSpec("talousarvioseuranta.xlsx", "talousarvioseuranta vastuualueittain", (
-    Column("kauden_loppu", "period_end", "date"),
-    Column("vastuualue", "responsible_area", "str"),
-    Column("tiliryhmä", "account_group", "str"),
-    Column("alkuperäinen_talousarvio", "original_budget", "float"),
-    Column("talousarviomuutokset", "budget_changes", "float"),
-    Column("toteuma", "actual", "float"),
-    Column("ennuste", "forecast", "float", required=False),
-    Column("esimerkkiarvo", "is_example", "bool"),
-), sheet="Talousarvioseuranta")
-ADJUSTMENT = TableSpec("sopeuttamisohjelma.xlsx", "sopeuttamisohjelman toimenpiteet", (
-    Column("toimenpide_id", "action_id", "str"),
-    Column("toimenpide", "action", "str"),
-    Column("vastuualue", "responsible_area", "str"),
-    Column("kauden_loppu", "period_end", "date"),
-    Column("suunniteltu_eur", "planned_eur", "float"),
-    Column("toteutunut_eur", "realised_eur", "float"),
-    Column("suunniteltu_htv", "planned_htv", "float"),
-    Column("toteutunut_htv", "realised_htv", "float"),
-    Column("lähde", "source", "str"),
-    Column("esimerkkiarvo", "is_example", "bool"),
-), sheet="Sopeuttamisohjelma")
-PROGRAMMES = TableSpec("ohjelmat.csv", "läpileikkaavien ohjelmien tila", (
-    Column("ohjelma_id", "programme_id", "str"),
-    Column("kauden_loppu", "period_end", "date"),
-    Column("tila", "status", "str"),
-    Column("päivitetty_vuonna", "updated_year", "int"),
-    Column("kommentti", "comment", "str", required=False),
-    Column("esimerkkiarvo", "is_example", "bool"),
-))
-ASSESSMENTS = TableSpec("arviot.csv", "tavoitteiden arviot", (
-    Column("tavoite_id", "goal_id", "str"),
-    Column("kauden_loppu", "period_end", "date"),
-    Column("hallinnon_arvio", "administration_status", "str"),
-    Column("hallinnon_perustelu", "administration_text", "str", required=False),
-    Column("tarkastuslautakunnan_arvio", "audit_committee_status", "str"),
-    Column("tarkastuslautakunnan_perustelu", "audit_committee_text", "str", required=False),
-    Column("esimerkkiarvo", "is_example", "bool"),
-))
+OBSERVATIONS = TableSpec(
+    "havainnot.csv",
+    "mittareiden havainnot",
+    (
+        Column("indikaattori_id", "indicator_id", "str"),
+        Column("kauden_loppu", "period_end", "date"),
+        Column("arvo", "value", "float", required=False),
+        Column("yksikkö", "unit", "str"),
+        Column("lähde", "source", "str"),
+        Column("esimerkkiarvo", "is_example", "bool"),
+        Column("ei_tietoa", "no_data", "bool", required=False),
+        Column("huomautus", "note", "str", required=False),
+    ),
+)
+MILESTONES = TableSpec(
+    "virstanpylvaat.csv",
+    "virstanpylväiden tila",
+    (
+        Column("mittari_id", "measure_id", "str"),
+        Column("kauden_loppu", "period_end", "date"),
+        Column("tila", "status", "str"),
+        Column("kuvaus", "evidence", "str"),
+        Column("lähde", "source", "str"),
+        Column("esimerkkiarvo", "is_example", "bool"),
+    ),
+)
+POPULATION = TableSpec(
+    "vaesto.csv",
+    "väkiluku kauden lopussa",
+    (
+        Column("kauden_loppu", "period_end", "date"),
+        Column("väkiluku", "population", "int"),
+        Column("lähde", "source", "str"),
+        Column("esimerkkiarvo", "is_example", "bool"),
+        Column("huomautus", "note", "str", required=False),
+    ),
+)
+BUDGET = TableSpec(
+    "talousarvioseuranta.xlsx",
+    "talousarvioseuranta vastuualueittain",
+    (
+        Column("kauden_loppu", "period_end", "date"),
+        Column("vastuualue", "responsible_area", "str"),
+        Column("tiliryhmä", "account_group", "str"),
+        Column("alkuperäinen_talousarvio", "original_budget", "float"),
+        Column("talousarviomuutokset", "budget_changes", "float"),
+        Column("toteuma", "actual", "float"),
+        Column("ennuste", "forecast", "float", required=False),
+        Column("esimerkkiarvo", "is_example", "bool"),
+    ),
+    sheet="Talousarvioseuranta",
+)
+ADJUSTMENT = TableSpec(
+    "sopeuttamisohjelma.xlsx",
+    "sopeuttamisohjelman toimenpiteet",
+    (
+        Column("toimenpide_id", "action_id", "str"),
+        Column("toimenpide", "action", "str"),
+        Column("vastuualue", "responsible_area", "str"),
+        Column("kauden_loppu", "period_end", "date"),
+        Column("suunniteltu_eur", "planned_eur", "float"),
+        Column("toteutunut_eur", "realised_eur", "float"),
+        Column("suunniteltu_htv", "planned_htv", "float"),
+        Column("toteutunut_htv", "realised_htv", "float"),
+        Column("lähde", "source", "str"),
+        Column("esimerkkiarvo", "is_example", "bool"),
+    ),
+    sheet="Sopeuttamisohjelma",
+)
+PROGRAMMES = TableSpec(
+    "ohjelmat.csv",
+    "läpileikkaavien ohjelmien tila",
+    (
+        Column("ohjelma_id", "programme_id", "str"),
+        Column("kauden_loppu", "period_end", "date"),
+        Column("tila", "status", "str"),
+        Column("päivitetty_vuonna", "updated_year", "int"),
+        Column("kommentti", "comment", "str", required=False),
+        Column("esimerkkiarvo", "is_example", "bool"),
+    ),
+)
+ASSESSMENTS = TableSpec(
+    "arviot.csv",
+    "tavoitteiden arviot",
+    (
+        Column("tavoite_id", "goal_id", "str"),
+        Column("kauden_loppu", "period_end", "date"),
+        Column("hallinnon_arvio", "administration_status", "str"),
+        Column("hallinnon_perustelu", "administration_text", "str", required=False),
+        Column("tarkastuslautakunnan_arvio", "audit_committee_status", "str"),
+        Column("tarkastuslautakunnan_perustelu", "audit_committee_text", "str", required=False),
+        Column("esimerkkiarvo", "is_example", "bool"),
+    ),
+)
 
 #: Every data table of a data folder, by the name the rest of the code uses.
 TABLES: dict[str, TableSpec] = {

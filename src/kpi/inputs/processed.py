@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.files import make_readable, staging_folder
-from kpi.interrupts import uninterrupted
 from kpi.inputs.datasets import TABLES, Inputs, input_files, input_hashes, load_inputs
 from kpi.inputs.readers import SOURCE_ROW
 from kpi.inputs.strategy import load_strategy
+from kpi.interrupts import uninterrupted
 from kpi.paths import STRATEGY_FILE_NAME
 
 
@@ -57,9 +57,14 @@ def write_processed(inputs: Inputs, out_dir: Path) -> list[Path]:
         for name, frame in processed_frames(inputs).items():
             frame.to_parquet(staging / f"{name}.parquet", index=False)
             names.append(f"{name}.parquet")
-        (staging / "inputs.json").write_text(json.dumps(
-            {"data_dir": str(inputs.data_dir), "files": inputs.file_hashes, "source_row_column": SOURCE_ROW},
-            indent=2, ensure_ascii=False), encoding="utf-8")
+        (staging / "inputs.json").write_text(
+            json.dumps(
+                {"data_dir": str(inputs.data_dir), "files": inputs.file_hashes, "source_row_column": SOURCE_ROW},
+                indent=2,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         names.append("inputs.json")
         make_readable(staging)
         with uninterrupted():  # all files of one run or none: the workbooks trust inputs.json for the set
@@ -80,8 +85,11 @@ def open_inputs(data_dir: Path, processed_dir: Path) -> Inputs:
     manifest = processed_dir / "inputs.json"
     if manifest.exists():
         recorded = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
-        if set(recorded) == set(input_files()) and all((data_dir / f).exists() for f in recorded) \
-                and input_hashes(data_dir) == recorded:
+        if (
+            set(recorded) == set(input_files())
+            and all((data_dir / f).exists() for f in recorded)
+            and input_hashes(data_dir) == recorded
+        ):
             tables = {name: pd.read_parquet(processed_dir / f"{name}.parquet") for name in TABLES}
             return Inputs(data_dir, load_strategy(data_dir / STRATEGY_FILE_NAME), tables, recorded)
     return load_inputs(data_dir)

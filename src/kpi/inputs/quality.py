@@ -54,9 +54,11 @@ def completeness_matrix(inputs: Inputs, *, until: dt.date | None = None) -> pd.D
     code = pd.Series("value", index=obs.index)
     code[obs.is_example] = "example"
     code[obs.no_data | obs.value.isna()] = "no_data"
-    table = (obs.assign(code=code, period=obs.period_end.dt.date)
-             .drop_duplicates(["indicator_id", "period"])
-             .pivot(index="indicator_id", columns="period", values="code"))
+    table = (
+        obs.assign(code=code, period=obs.period_end.dt.date)
+        .drop_duplicates(["indicator_id", "period"])
+        .pivot(index="indicator_id", columns="period", values="code")
+    )
     order = [i.id for i in inputs.strategy.indicators]
     table = table.reindex(index=order).fillna("missing")
     table.columns.name = None
@@ -76,11 +78,16 @@ def source_freshness(inputs: Inputs, period_end: dt.date) -> pd.DataFrame:
     rows = []
     for name, spec in TABLES.items():
         frame = inputs[name]
-        rows.append({"file": spec.file_name, "title": spec.title,
-                     "latest_period_end": frame.period_end.max().date() if len(frame) else None,
-                     "rows_at_period": int((frame.period_end == stamp).sum()),
-                     "covers_period": bool((frame.period_end == stamp).any()),
-                     "sha256": inputs.file_hashes.get(spec.file_name, "")[:12]})
+        rows.append(
+            {
+                "file": spec.file_name,
+                "title": spec.title,
+                "latest_period_end": frame.period_end.max().date() if len(frame) else None,
+                "rows_at_period": int((frame.period_end == stamp).sum()),
+                "covers_period": bool((frame.period_end == stamp).any()),
+                "sha256": inputs.file_hashes.get(spec.file_name, "")[:12],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -100,8 +107,14 @@ def indicator_freshness(inputs: Inputs, period_end: dt.date) -> pd.DataFrame:
     for i in inputs.strategy.indicators:
         when = latest.get(i.id)
         months = None if when is None else (period_end.year - when.year) * 12 + period_end.month - when.month
-        rows.append({"indicator_id": i.id, "source": i.source,
-                     "latest_value_period": None if when is None else when.date(), "months_old": months})
+        rows.append(
+            {
+                "indicator_id": i.id,
+                "source": i.source,
+                "latest_value_period": None if when is None else when.date(),
+                "months_old": months,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -114,12 +127,24 @@ def example_values(inputs: Inputs, period_end: dt.date) -> pd.DataFrame:
         ``file``, ``row`` (as in the file), ``item`` (indicator, measure, area … the row is about), ``value``.
     """
     stamp = pd.Timestamp(period_end)
-    item_of = {"observations": "indicator_id", "milestones": "measure_id", "population": "population",
-               "budget": "responsible_area", "adjustment": "action_id", "programmes": "programme_id",
-               "assessments": "goal_id"}
-    value_of = {"observations": "value", "milestones": "status", "population": "population",
-                "budget": "actual", "adjustment": "realised_eur", "programmes": "status",
-                "assessments": "administration_status"}
+    item_of = {
+        "observations": "indicator_id",
+        "milestones": "measure_id",
+        "population": "population",
+        "budget": "responsible_area",
+        "adjustment": "action_id",
+        "programmes": "programme_id",
+        "assessments": "goal_id",
+    }
+    value_of = {
+        "observations": "value",
+        "milestones": "status",
+        "population": "population",
+        "budget": "actual",
+        "adjustment": "realised_eur",
+        "programmes": "status",
+        "assessments": "administration_status",
+    }
     parts = []
     for name, spec in TABLES.items():
         frame = inputs[name]
@@ -128,6 +153,9 @@ def example_values(inputs: Inputs, period_end: dt.date) -> pd.DataFrame:
             item = hit.responsible_area.astype(str) + " / " + hit.account_group.astype(str)
         else:
             item = hit[item_of[name]].astype(str)
-        parts.append(pd.DataFrame({"file": spec.file_name, "row": hit.source_row, "item": item,
-                                   "value": hit[value_of[name]].astype(str)}))
+        parts.append(
+            pd.DataFrame(
+                {"file": spec.file_name, "row": hit.source_row, "item": item, "value": hit[value_of[name]].astype(str)}
+            )
+        )
     return pd.concat(parts, ignore_index=True)

@@ -24,8 +24,22 @@ SOURCE_ROW = "source_row"
 EXTRA_CELLS = "extra_cells"
 CELLS_DETAIL = "cells_detail"
 
-_EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ARVO!", "#JAKO/0!",
-                 "#PUUTTUU", "#VIITTAUS!", "#NIMI?", "#LUKU!", "#TYHJÄ!")
+_EXCEL_ERRORS = (
+    "#DIV/0!",
+    "#N/A",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#ARVO!",
+    "#JAKO/0!",
+    "#PUUTTUU",
+    "#VIITTAUS!",
+    "#NIMI?",
+    "#LUKU!",
+    "#TYHJÄ!",
+)
 _TRUE = {"kyllä", "k", "x", "true", "1", "yes", "tosi"}
 _FALSE = {"ei", "e", "false", "0", "no", "epätosi"}
 # Digits grouped by a space, a no-break space or a narrow no-break space, as Excel's Finnish number formats write.
@@ -81,8 +95,7 @@ _EXPECTED = {
 #: The reasons a cell is refused, in Finnish for the quality report (the terminal shows the English ones).
 REASONS_FI = {
     "an Excel formula error": "Excelin kaavavirhe",
-    "a point: in this file the decimal mark is a comma and thousands are separated by a space":
-        "piste: tiedostossa desimaalierotin on pilkku ja tuhaterotin välilyönti",
+    "a point: in this file the decimal mark is a comma and thousands are separated by a space": "piste: tiedostossa desimaalierotin on pilkku ja tuhaterotin välilyönti",
     "a comma: in this file the decimal mark is a point": "pilkku: tiedostossa desimaalierotin on piste",
     "a percent sign; give the number only": "prosenttimerkki; anna pelkkä luku",
     "not a number": "ei luku",
@@ -137,13 +150,6 @@ def parse_number(raw: str, *, decimal: Literal[",", "."]) -> float:
     if text.endswith("%"):
         raise _CellError("a percent sign; give the number only")
     raise _CellError("not a number")
-
-
-def format_date_fi(value: Any) -> str:
-    """Write a date the Finnish way, without leading zeros: 30.6.2023 ('' for a missing date)."""
-    if value is None or pd.isna(value):
-        return ""
-    return f"{value.day}.{value.month}.{value.year}"
 
 
 def parse_date(raw: Any) -> dt.date:
@@ -217,6 +223,7 @@ def _is_empty(raw: Any) -> bool:
 
 # ---------------------------------------------------------------- file level
 
+
 @dataclass(frozen=True)
 class RawTable:
     """A file read as text: one column per header (spec headers where they match), cells as stripped text or
@@ -255,8 +262,10 @@ def read_raw(path: Path, spec: TableSpec) -> RawTable:
     if not path.exists():
         raise InputFileError(f"{display(path)}: file not found ({spec.title})")
     if path.stat().st_size == 0:
-        raise InputFileError(f"{display(path)}: the file is empty; expected {spec.title} with the columns "
-                             f"{', '.join(c.header for c in spec.columns)}")
+        raise InputFileError(
+            f"{display(path)}: the file is empty; expected {spec.title} with the columns "
+            f"{', '.join(c.header for c in spec.columns)}"
+        )
     suffix = path.suffix.lower()
     if suffix == ".csv":
         header, rows, decimal = _csv_records(path)
@@ -343,10 +352,13 @@ def _decode(path: Path, data: bytes) -> str:
             line = data.count(b"\n", 0, exc.start) + 1
             raise InputFileError(
                 f"{display(path)}: the file starts with a UTF-8 mark but row {line} is not UTF-8 (byte "
-                f"0x{data[exc.start]:02x}); it was saved in two encodings: export it again as 'CSV UTF-8'") from None
+                f"0x{data[exc.start]:02x}); it was saved in two encodings: export it again as 'CSV UTF-8'"
+            ) from None
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputFileError(f"{display(path)}: the file is UTF-16 (Excel's 'Unicode text'); "
-                             "save it as 'CSV UTF-8' or 'CSV (luetteloerotin)'")
+        raise InputFileError(
+            f"{display(path)}: the file is UTF-16 (Excel's 'Unicode text'); "
+            "save it as 'CSV UTF-8' or 'CSV (luetteloerotin)'"
+        )
     else:
         try:
             text = data.decode("utf-8")
@@ -357,7 +369,8 @@ def _decode(path: Path, data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise InputFileError(
                     f"{display(path)}: the text encoding is neither UTF-8 nor Windows-1252 "
-                    f"(byte 0x{data[exc.start]:02x} at position {exc.start}); save it as 'CSV UTF-8'") from None
+                    f"(byte 0x{data[exc.start]:02x} at position {exc.start}); save it as 'CSV UTF-8'"
+                ) from None
     if "\x00" in text:
         raise InputFileError(f"{display(path)}: the file contains NUL bytes; is it really a CSV file?")
     bad = _MOJIBAKE.search(text)
@@ -365,7 +378,8 @@ def _decode(path: Path, data: bytes) -> str:
         line = text.count("\n", 0, bad.start()) + 1
         raise InputFileError(
             f"{display(path)}: row {line} has {bad.group()!r} where a letter like 'ä' or 'ö' belongs: the file "
-            "was converted between encodings twice; export it again as 'CSV UTF-8'")
+            "was converted between encodings twice; export it again as 'CSV UTF-8'"
+        )
     return text
 
 
@@ -395,7 +409,9 @@ def _xlsx_records(path: Path, spec: TableSpec) -> tuple[list[str], list[tuple[in
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors) for a broken file
-        raise InputFileError(f"{display(path)}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from None
+        raise InputFileError(
+            f"{display(path)}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})"
+        ) from None
     try:
         if spec.sheet and spec.sheet not in wb.sheetnames:
             raise InputFileError(f"{display(path)}: no sheet {spec.sheet!r} (sheets: {', '.join(wb.sheetnames)})")
@@ -413,8 +429,9 @@ def _xlsx_records(path: Path, spec: TableSpec) -> tuple[list[str], list[tuple[in
     if header_row != 1 or sum(1 for h in header if h) < 2:
         raise InputFileError(
             f"{display(path)}: row 1 must hold the column names ({', '.join(c.header for c in spec.columns)}); "
-            f"found {[h for h in header if h]!r} on row {header_row}. Remove title rows above the table.")
-    return header, [(n, r[:len(header)]) for n, r in nonempty[1:]]
+            f"found {[h for h in header if h]!r} on row {header_row}. Remove title rows above the table."
+        )
+    return header, [(n, r[: len(header)]) for n, r in nonempty[1:]]
 
 
 def type_table(raw: RawTable) -> pd.DataFrame:
@@ -440,35 +457,47 @@ def type_table(raw: RawTable) -> pd.DataFrame:
         problems.append(f"column names used twice: {', '.join(dupes)}")
     missing = [c.header for c in spec.columns if c.header not in frame.columns]
     if missing:
-        problems.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)} "
-                        f"(columns in the file: {', '.join(repr(h) for h in raw.header)})")
+        problems.append(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)} "
+            f"(columns in the file: {', '.join(repr(h) for h in raw.header)})"
+        )
         if len(raw.header) == 1 and (";" in raw.header[0] or "," in raw.header[0]):
             problems.append("the header is one column: the separator is not ';' or ','")
         raise InputFileError(format_problems(f"{display(path)} ({spec.title}):", problems))
 
     extra = frame[frame[EXTRA_CELLS] > 0]
     if len(extra):
-        sample = ", ".join(f"row {r} has {len(raw.header) + k}" for r, k in extra[[SOURCE_ROW, EXTRA_CELLS]].head(5).itertuples(index=False))
-        problems.append(f"{len(extra)} row{'s' if len(extra) > 1 else ''} with more cells than the "
-                        f"{len(raw.header)} columns of the header ({sample}); a stray separator, or a decimal comma in a "
-                        "comma-separated file?")
+        sample = ", ".join(
+            f"row {r} has {len(raw.header) + k}"
+            for r, k in extra[[SOURCE_ROW, EXTRA_CELLS]].head(5).itertuples(index=False)
+        )
+        problems.append(
+            f"{len(extra)} row{'s' if len(extra) > 1 else ''} with more cells than the "
+            f"{len(raw.header)} columns of the header ({sample}); a stray separator, or a decimal comma in a "
+            "comma-separated file?"
+        )
 
     rows = frame[SOURCE_ROW].to_numpy()
     values: dict[str, pd.Series] = {}
     for column in spec.columns:
         values[column.field], empty, bad = _typed_column(frame[column.header], rows, column, decimal)
         if empty:
-            problems.append(f"column '{column.header}': {len(empty)} empty cell{'s' if len(empty) > 1 else ''} where "
-                            f"{_EXPECTED[column.type]} is required (rows {_rows(empty)})")
+            problems.append(
+                f"column '{column.header}': {len(empty)} empty cell{'s' if len(empty) > 1 else ''} where "
+                f"{_EXPECTED[column.type]} is required (rows {_rows(empty)})"
+            )
         if bad:
             sample = "; ".join(f"row {n}: {str(cell)!r} ({why})" for n, cell, why in bad[:5])
             more = f"; … {len(bad) - 5} more" if len(bad) > 5 else ""
-            problems.append(f"column '{column.header}': expected {expected_text(column.type, decimal)}; {len(bad)} "
-                            f"{'rows differ' if len(bad) > 1 else 'row differs'}: {sample}{more}")
+            problems.append(
+                f"column '{column.header}': expected {expected_text(column.type, decimal)}; {len(bad)} "
+                f"{'rows differ' if len(bad) > 1 else 'row differs'}: {sample}{more}"
+            )
     if problems:
         n = len(problems)
-        raise InputFileError(format_problems(
-            f"{display(path)} ({spec.title}) has {n} problem{'s' if n > 1 else ''}:", problems))
+        raise InputFileError(
+            format_problems(f"{display(path)} ({spec.title}) has {n} problem{'s' if n > 1 else ''}:", problems)
+        )
 
     typed = pd.DataFrame({SOURCE_ROW: rows})
     for column in spec.columns:
@@ -476,8 +505,9 @@ def type_table(raw: RawTable) -> pd.DataFrame:
     return typed
 
 
-def _typed_column(cells: pd.Series, rows: Any, column: Column,
-                  decimal: Literal[",", "."]) -> tuple[pd.Series, list[int], list[tuple[int, Any, str]]]:
+def _typed_column(
+    cells: pd.Series, rows: Any, column: Column, decimal: Literal[",", "."]
+) -> tuple[pd.Series, list[int], list[tuple[int, Any, str]]]:
     """One column typed with :func:`parse_cell`: the typed values, the rows left empty where a value is
     required, and the rows whose cells are not of the type (row, cell, why).
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 
@@ -204,9 +204,16 @@ class Strategy:
     def goals_frame(self) -> pd.DataFrame:
         """One row per goal: pillar, goal id and name, number of actions and measures."""
         rows = [
-            {"pillar_id": g.pillar_id, "pillar": p.name, "goal_id": g.id, "goal": g.name,
-             "actions": len(g.actions), "measures": len(g.measures)}
-            for p in self.pillars for g in p.goals
+            {
+                "pillar_id": g.pillar_id,
+                "pillar": p.name,
+                "goal_id": g.id,
+                "goal": g.name,
+                "actions": len(g.actions),
+                "measures": len(g.measures),
+            }
+            for p in self.pillars
+            for g in p.goals
         ]
         return pd.DataFrame(rows).astype({"actions": "int64", "measures": "int64"})
 
@@ -217,10 +224,16 @@ class Strategy:
     def measures_frame(self) -> pd.DataFrame:
         """One row per measure: goal, responsible area, type (indicators or milestone)."""
         rows = [
-            {"goal_id": m.goal_id, "measure_id": m.id, "measure": m.name, "responsible_area": m.responsible_area,
-             "type": "milestone" if m.is_milestone else "indicators", "indicators": len(m.indicators),
-             "personal_data": m.personal_data,
-             "milestone_due": pd.Timestamp(m.milestone.due) if m.milestone else pd.NaT}
+            {
+                "goal_id": m.goal_id,
+                "measure_id": m.id,
+                "measure": m.name,
+                "responsible_area": m.responsible_area,
+                "type": "milestone" if m.is_milestone else "indicators",
+                "indicators": len(m.indicators),
+                "personal_data": m.personal_data,
+                "milestone_due": pd.Timestamp(m.milestone.due) if m.milestone else pd.NaT,
+            }
             for m in self.measures
         ]
         return pd.DataFrame(rows)
@@ -229,10 +242,21 @@ class Strategy:
         """One row per indicator with its definition (targets are in :meth:`targets_frame`)."""
         goal_of = {m.id: m.goal_id for m in self.measures}
         rows = [
-            {"indicator_id": i.id, "measure_id": i.measure_id, "goal_id": goal_of[i.measure_id], "indicator": i.name,
-             "unit": i.unit, "direction": i.direction, "kind": i.kind, "frequency": i.frequency,
-             "baseline": i.baseline, "source": i.source, "target_source": i.target_source,
-             "valid_min": i.valid_range[0], "valid_max": i.valid_range[1]}
+            {
+                "indicator_id": i.id,
+                "measure_id": i.measure_id,
+                "goal_id": goal_of[i.measure_id],
+                "indicator": i.name,
+                "unit": i.unit,
+                "direction": i.direction,
+                "kind": i.kind,
+                "frequency": i.frequency,
+                "baseline": i.baseline,
+                "source": i.source,
+                "target_source": i.target_source,
+                "valid_min": i.valid_range[0],
+                "valid_max": i.valid_range[1],
+            }
             for i in self.indicators
         ]
         return pd.DataFrame(rows).astype({"baseline": "float64", "valid_min": "float64", "valid_max": "float64"})
@@ -243,10 +267,19 @@ class Strategy:
         for i in self.indicators:
             for year, t in sorted(i.targets.items()):
                 low, high = t if isinstance(t, tuple) else (None, None)
-                rows.append({"indicator_id": i.id, "year": year, "target": None if isinstance(t, tuple) else t,
-                             "target_low": low, "target_high": high, "is_example": i.target_is_example(year)})
+                rows.append(
+                    {
+                        "indicator_id": i.id,
+                        "year": year,
+                        "target": None if isinstance(t, tuple) else t,
+                        "target_low": low,
+                        "target_high": high,
+                        "is_example": i.target_is_example(year),
+                    }
+                )
         return pd.DataFrame(rows).astype(
-            {"year": "int64", "target": "float64", "target_low": "float64", "target_high": "float64"})
+            {"year": "int64", "target": "float64", "target_low": "float64", "target_high": "float64"}
+        )
 
 
 def _lookup(items, item_id, what):
@@ -257,6 +290,7 @@ def _lookup(items, item_id, what):
 
 
 # ---------------------------------------------------------------- loading
+
 
 def load_strategy(path: Path) -> Strategy:
     """Load and check a strategy file.
@@ -281,21 +315,54 @@ def load_strategy(path: Path) -> Strategy:
     strategy = builder.strategy(raw)
     if builder.problems:
         n = len(builder.problems)
-        raise StrategyError(format_problems(
-            f"{display(path)} is not a usable strategy file ({n} problem{'s' if n > 1 else ''}):", builder.problems))
+        raise StrategyError(
+            format_problems(
+                f"{display(path)} is not a usable strategy file ({n} problem{'s' if n > 1 else ''}):", builder.problems
+            )
+        )
     return replace(strategy, source_file=Path(path))
 
 
-_TOP_KEYS = {"schema_version": True, "municipality": True, "title": True, "years": True,
-             "baseline_period_end": True, "mission": True, "vision": True, "values": True,
-             "responsible_areas": True, "pillars": True, "series_breaks": False, "goals": True,
-             "programmes": True, "follow_up": True}
+_TOP_KEYS = {
+    "schema_version": True,
+    "municipality": True,
+    "title": True,
+    "years": True,
+    "baseline_period_end": True,
+    "mission": True,
+    "vision": True,
+    "values": True,
+    "responsible_areas": True,
+    "pillars": True,
+    "series_breaks": False,
+    "goals": True,
+    "programmes": True,
+    "follow_up": True,
+}
 _GOAL_KEYS = {"id": True, "pillar": True, "name": True, "actions": True, "measures": True}
-_MEASURE_KEYS = {"id": True, "name": True, "responsible_area": True, "indicators": False, "milestone": False,
-                 "personal_data": False, "note": False}
-_INDICATOR_KEYS = {"id": True, "name": True, "unit": True, "direction": True, "kind": True, "frequency": False,
-                   "baseline": False, "targets": True, "example_targets": True, "target_source": False,
-                   "source": True, "valid_range": False}
+_MEASURE_KEYS = {
+    "id": True,
+    "name": True,
+    "responsible_area": True,
+    "indicators": False,
+    "milestone": False,
+    "personal_data": False,
+    "note": False,
+}
+_INDICATOR_KEYS = {
+    "id": True,
+    "name": True,
+    "unit": True,
+    "direction": True,
+    "kind": True,
+    "frequency": False,
+    "baseline": False,
+    "targets": True,
+    "example_targets": True,
+    "target_source": False,
+    "source": True,
+    "valid_range": False,
+}
 
 
 def default_valid_range(unit: str) -> tuple[float | None, float | None]:
@@ -393,7 +460,7 @@ class _Builder:
     # -- the schema
     def strategy(self, raw: Any) -> Strategy:
         top = self.mapping(raw, "", _TOP_KEYS)
-        raw_years = top.get("years") if isinstance(top.get("years"), list) else []
+        raw_years: list = top["years"] if isinstance(top.get("years"), list) else []
         years = tuple(y for y in raw_years if isinstance(y, int) and not isinstance(y, bool))
         if not years or len(years) != len(raw_years):
             self.problem("years", "must be a list of years, e.g. [2021, 2022, 2023]")
@@ -411,8 +478,11 @@ class _Builder:
             where = f"responsible_areas[{n}]"
             a = self.mapping(a, where, {"id": True, "name": True, "valid_until": False})
             until = self.date(a["valid_until"], where, "valid_until") if a.get("valid_until") else None
-            areas.append(ResponsibleArea(self.register(a.get("id"), where, "responsible area"),
-                                         self.text(a, where, "name"), until))
+            areas.append(
+                ResponsibleArea(
+                    self.register(a.get("id"), where, "responsible area"), self.text(a, where, "name"), until
+                )
+            )
         self.area_ids = {a.id for a in areas}
 
         pillar_specs = []
@@ -432,16 +502,22 @@ class _Builder:
         breaks = []
         for n, b in enumerate(self.items(top, "", "series_breaks", required=False)):
             where = f"series_breaks[{n}]"
-            b = self.mapping(b, where, {"id": True, "date": True, "name": True, "description": True,
-                                        "indicators": True})
+            b = self.mapping(
+                b, where, {"id": True, "date": True, "name": True, "description": True, "indicators": True}
+            )
             ids = self.items(b, where, "indicators")
             for iid in ids:
                 if not _scalar(iid) or iid not in indicator_ids:
                     self.problem(where, f"unknown indicator {iid!r}")
-            breaks.append(SeriesBreak(self.register(b.get("id"), where, "series break"),
-                                      self.date(b.get("date"), where, "date") or dt.date.min,
-                                      self.text(b, where, "name"), self.text(b, where, "description"),
-                                      tuple(ids)))
+            breaks.append(
+                SeriesBreak(
+                    self.register(b.get("id"), where, "series break"),
+                    self.date(b.get("date"), where, "date") or dt.date.min,
+                    self.text(b, where, "name"),
+                    self.text(b, where, "description"),
+                    tuple(ids),
+                )
+            )
 
         programmes = []
         for n, p in enumerate(self.items(top, "", "programmes")):
@@ -455,15 +531,29 @@ class _Builder:
             for n, d in enumerate(self.items(fu, "follow_up", stage)):
                 where = f"follow_up.{stage}[{n}]"
                 d = self.mapping(d, where, {"id": True, "name": True, "period_ends": False})
-                follow_up.append(FollowUpDocument(self.register(d.get("id"), where, "follow-up document"),
-                                                  self.text(d, where, "name"), stage,
-                                                  tuple(self.items(d, where, "period_ends", required=False))))
+                follow_up.append(
+                    FollowUpDocument(
+                        self.register(d.get("id"), where, "follow-up document"),
+                        self.text(d, where, "name"),
+                        stage,
+                        tuple(self.items(d, where, "period_ends", required=False)),
+                    )
+                )
 
         return Strategy(
-            municipality=self.text(top, "", "municipality"), title=self.text(top, "", "title"), years=years,
-            baseline_period_end=baseline or dt.date.min, mission=self.text(top, "", "mission"),
-            vision=self.text(top, "", "vision"), values=tuple(values), responsible_areas=tuple(areas),
-            pillars=pillars, series_breaks=tuple(breaks), programmes=tuple(programmes), follow_up=tuple(follow_up))
+            municipality=self.text(top, "", "municipality"),
+            title=self.text(top, "", "title"),
+            years=years,
+            baseline_period_end=baseline or dt.date.min,
+            mission=self.text(top, "", "mission"),
+            vision=self.text(top, "", "vision"),
+            values=tuple(values),
+            responsible_areas=tuple(areas),
+            pillars=pillars,
+            series_breaks=tuple(breaks),
+            programmes=tuple(programmes),
+            follow_up=tuple(follow_up),
+        )
 
     def goal(self, raw: Any, n: int, pillar_ids: list[str]) -> Goal:
         where = _named(f"goals[{n}]", raw)
@@ -479,8 +569,10 @@ class _Builder:
             actions.append(Action(self.register(a.get("id"), w, "action"), self.text(a, w, "name"), gid))
         if "measures" in g and not g.get("measures"):
             self.problem(where, "goal without a measure: 'measures' must list at least one")
-        measures = [self.measure(m, f"{where} › measures[{k}]", gid)
-                    for k, m in enumerate(self.items(g, where, "measures", required=False))]
+        measures = [
+            self.measure(m, f"{where} › measures[{k}]", gid)
+            for k, m in enumerate(self.items(g, where, "measures", required=False))
+        ]
         return Goal(gid, self.text(g, where, "name"), str(pillar), tuple(actions), tuple(measures))
 
     def measure(self, raw: Any, where: str, goal_id: str) -> Measure:
@@ -493,18 +585,30 @@ class _Builder:
         has_ind, has_ms = bool(m.get("indicators")), bool(m.get("milestone"))
         if has_ind == has_ms:
             self.problem(where, "a measure needs either 'indicators' (a non-empty list) or a 'milestone', not both")
-        indicators = tuple(self.indicator(i, f"{where} › indicators[{k}]", mid)
-                           for k, i in enumerate(self.items(m, where, "indicators", required=False)))
+        indicators = tuple(
+            self.indicator(i, f"{where} › indicators[{k}]", mid)
+            for k, i in enumerate(self.items(m, where, "indicators", required=False))
+        )
         milestone = None
         if has_ms:
             ms = self.mapping(m["milestone"], f"{where} › milestone", {"description": True, "due": True})
-            milestone = Milestone(self.text(ms, f"{where} › milestone", "description"),
-                                  self.date(ms.get("due"), f"{where} › milestone", "due") or dt.date.min)
+            milestone = Milestone(
+                self.text(ms, f"{where} › milestone", "description"),
+                self.date(ms.get("due"), f"{where} › milestone", "due") or dt.date.min,
+            )
         personal = m.get("personal_data", False)
         if not isinstance(personal, bool):
             self.problem(where, "'personal_data' must be true or false")
-        return Measure(mid, self.text(m, where, "name"), goal_id, str(area), indicators, milestone,
-                       bool(personal), self.text(m, where, "note") or None)
+        return Measure(
+            mid,
+            self.text(m, where, "name"),
+            goal_id,
+            str(area),
+            indicators,
+            milestone,
+            bool(personal),
+            self.text(m, where, "note") or None,
+        )
 
     def indicator(self, raw: Any, where: str, measure_id: str) -> Indicator:
         where = _named(where, raw)
@@ -544,13 +648,18 @@ class _Builder:
                 if value is not None:
                     targets[year] = value
         example = i.get("example_targets")
-        if "example_targets" in i and (not isinstance(example, list) or not all(_scalar(y) for y in example)
-                                       or not set(example) <= set(raw_targets or {})):
+        if "example_targets" in i and (
+            not isinstance(example, list)
+            or not all(_scalar(y) for y in example)
+            or not set(example) <= set(raw_targets or {})
+        ):
             self.problem(where, f"'example_targets' must list years that have a target, found {example!r}")
             example = []
         target_source = self.text(i, where, "target_source") or None
         if example is not None and raw_targets and set(raw_targets) - set(example or []) and not target_source:
-            self.problem(where, "targets that are not example values need a 'target_source' saying where they come from")
+            self.problem(
+                where, "targets that are not example values need a 'target_source' saying where they come from"
+            )
         valid_range = default_valid_range(unit)
         if "valid_range" in i:
             bounds = i["valid_range"]
@@ -559,6 +668,19 @@ class _Builder:
             else:
                 low, high = (None if b is None else self.number(b, where, "valid_range") for b in bounds)
                 valid_range = (low, high)
-        return Indicator(iid, self.text(i, where, "name"), unit, direction, kind, frequency, baseline, targets,
-                         frozenset(example or []), target_source, self.text(i, where, "source"), measure_id,
-                         valid_range)
+        # a direction or kind outside the vocabulary is a problem above; the file is refused before it is used
+        return Indicator(
+            iid,
+            self.text(i, where, "name"),
+            unit,
+            cast(Direction, direction),
+            cast(Kind, kind),
+            frequency,
+            baseline,
+            targets,
+            frozenset(example or []),
+            target_source,
+            self.text(i, where, "source"),
+            measure_id,
+            valid_range,
+        )

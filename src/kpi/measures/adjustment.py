@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 import pandas as pd
 
+from kpi import fi
+from kpi.inputs.derived import adjustment_by_year, adjustment_latest_rows
 from kpi.inputs.strategy import Strategy
 
 
-def adjustment_progress(adjustment: pd.DataFrame, period_end: dt.date, *, target_eur: float, target_htv: float,
-                        years: tuple[int, ...]) -> dict[str, pd.DataFrame | dict]:
+def adjustment_progress(
+    adjustment: pd.DataFrame, period_end: dt.date, *, target_eur: float, target_htv: float, years: tuple[int, ...]
+) -> dict[str, pd.DataFrame | dict]:
     """Progress of the programme at `period_end`.
 
     Parameters
@@ -33,18 +37,21 @@ def adjustment_progress(adjustment: pd.DataFrame, period_end: dt.date, *, target
         ``gap_eur``, ``gap_htv`` (what remains), ``expected_eur``, ``expected_htv`` (by now, at an even pace),
         ``behind_eur``, ``behind_htv`` (expected − realised; positive = behind)).
     """
-    stamp = pd.Timestamp(period_end)
-    # the latest row of each year up to the period end holds that year's realised total so far
-    upto = adjustment[adjustment.period_end <= stamp].copy()
-    upto["year"] = upto.period_end.dt.year
-    latest = upto[upto.period_end == upto.groupby("year").period_end.transform("max")]
-    by_year = (latest.groupby("year")[["planned_eur", "realised_eur", "planned_htv", "realised_htv"]].sum()
-               .reindex(list(years), fill_value=0.0).reset_index())
+    # the same per-year totals the gate checks the cumulative indicators against (kpi.inputs.derived)
+    latest = adjustment_latest_rows(adjustment, period_end)
+    by_year = (
+        adjustment_by_year(adjustment, period_end).set_index("year").reindex(list(years), fill_value=0.0).reset_index()
+    )
     by_year = by_year[by_year.year <= period_end.year]
     by_year["cumulative_eur"] = by_year.realised_eur.cumsum()
     by_year["cumulative_htv"] = by_year.realised_htv.cumsum()
-    by_action = (latest.groupby(["action_id", "action", "responsible_area"])[
-        ["planned_eur", "realised_eur", "planned_htv", "realised_htv"]].sum().reset_index())
+    by_action = (
+        latest.groupby(["action_id", "action", "responsible_area"])[
+            ["planned_eur", "realised_eur", "planned_htv", "realised_htv"]
+        ]
+        .sum()
+        .reset_index()
+    )
     by_action["realised_pct"] = by_action.realised_eur / by_action.planned_eur.where(by_action.planned_eur > 0) * 100
     done_eur, done_htv = float(by_year.realised_eur.sum()), float(by_year.realised_htv.sum())
     if period_end.year < min(years):
@@ -52,13 +59,17 @@ def adjustment_progress(adjustment: pd.DataFrame, period_end: dt.date, *, target
     elif period_end.year > max(years):
         elapsed = float(len(years))
     else:  # whole years before this one, and half or all of this year
-        elapsed = sum(1.0 for y in years if y < period_end.year) + (0.5 if period_end.month == 6 else 1.0)
+        elapsed = sum(1.0 for y in years if y < period_end.year) + (0.5 if fi.is_half_year(period_end) else 1.0)
     share = elapsed / len(years)
     totals = {
-        "realised_eur": done_eur, "realised_htv": done_htv,
-        "share_eur": done_eur / target_eur * 100, "share_htv": done_htv / target_htv * 100,
-        "gap_eur": max(target_eur - done_eur, 0.0), "gap_htv": max(target_htv - done_htv, 0.0),
-        "expected_eur": target_eur * share, "expected_htv": target_htv * share,
+        "realised_eur": done_eur,
+        "realised_htv": done_htv,
+        "share_eur": done_eur / target_eur * 100,
+        "share_htv": done_htv / target_htv * 100,
+        "gap_eur": max(target_eur - done_eur, 0.0),
+        "gap_htv": max(target_htv - done_htv, 0.0),
+        "expected_eur": target_eur * share,
+        "expected_htv": target_htv * share,
         "elapsed_share": share * 100,
     }
     totals["behind_eur"] = totals["expected_eur"] - done_eur
@@ -66,7 +77,7 @@ def adjustment_progress(adjustment: pd.DataFrame, period_end: dt.date, *, target
     return {"by_year": by_year, "by_action": by_action, "totals": totals}
 
 
-def programme_targets(strategy: Strategy) -> dict[str, float | tuple[int, ...]]:
+def programme_targets(strategy: Strategy) -> dict[str, Any]:
     """The programme's targets as the strategy states them: the final-year targets of its two indicators.
 
     Returns
@@ -77,5 +88,9 @@ def programme_targets(strategy: Strategy) -> dict[str, float | tuple[int, ...]]:
     eur = strategy.indicator("sopeutus_saasto_kertyma")
     htv = strategy.indicator("sopeutus_htv_kertyma")
     last = max(eur.targets)
-    return {"target_eur": float(eur.targets[last]) * 1e6, "target_htv": float(htv.targets[last]),
-            "years": tuple(sorted(eur.targets))}
+    # the programme's targets are single numbers (strategia.yaml gives no band for them)
+    return {
+        "target_eur": float(cast(float, eur.targets[last])) * 1e6,
+        "target_htv": float(cast(float, htv.targets[last])),
+        "years": tuple(sorted(eur.targets)),
+    }

@@ -6,12 +6,14 @@ import datetime as dt
 
 import pandas as pd
 
+from kpi import fi
 from kpi.inputs.strategy import Strategy
+from kpi.measures.status import StatusRules, effective_target
 
 
 def previous_period_end(period_end: dt.date) -> dt.date:
     """30.6. → 31.12. of the year before; 31.12. → 30.6. of the same year."""
-    return dt.date(period_end.year - 1, 12, 31) if period_end.month == 6 else dt.date(period_end.year, 6, 30)
+    return dt.date(period_end.year - 1, 12, 31) if fi.is_half_year(period_end) else dt.date(period_end.year, 6, 30)
 
 
 def year_earlier(period_end: dt.date) -> dt.date:
@@ -44,8 +46,7 @@ def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end
     values = observations.dropna(subset=["value"]).drop_duplicates(["indicator_id", "period_end"])
     values = values.set_index(["indicator_id", "period_end"]).value
     baseline_end = strategy.baseline_period_end
-    refs = {"previous": previous_period_end(period_end), "year_ago": year_earlier(period_end),
-            "baseline": baseline_end}
+    refs = {"previous": previous_period_end(period_end), "year_ago": year_earlier(period_end), "baseline": baseline_end}
     rows = []
     for ind in strategy.indicators:
         now = values.get((ind.id, pd.Timestamp(period_end)))
@@ -62,8 +63,10 @@ def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end
                 if brk:
                     notes.append(f"sarjakatko ({brk}): muutosta ei lasketa")
                 elif ind.kind == "flow" and ref.month != period_end.month:
-                    notes.append(f"kertymä {'1–6' if period_end.month == 6 else '1–12'} ei vertailukelpoinen "
-                                 f"kauden {ref.day}.{ref.month}.{ref.year} kanssa")
+                    notes.append(
+                        f"kertymä {'1–6' if fi.is_half_year(period_end) else '1–12'} ei vertailukelpoinen "
+                        f"kauden {ref.day}.{ref.month}.{ref.year} kanssa"
+                    )
                 else:
                     change = now - before
                     pct = change / abs(before) * 100 if before else None
@@ -71,13 +74,28 @@ def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end
             row[f"pct_{name}"] = pct
         row["note"] = "; ".join(dict.fromkeys(notes))
         rows.append(row)
-    columns = ["value", "previous", "year_ago", "baseline", "change_previous", "change_year_ago", "change_baseline",
-               "pct_previous", "pct_year_ago", "pct_baseline"]
+    columns = [
+        "value",
+        "previous",
+        "year_ago",
+        "baseline",
+        "change_previous",
+        "change_year_ago",
+        "change_baseline",
+        "pct_previous",
+        "pct_year_ago",
+        "pct_baseline",
+    ]
     return pd.DataFrame(rows).astype({c: "float64" for c in columns})
 
 
-def series(strategy: Strategy, observations: pd.DataFrame, indicator_id: str,
-           until: dt.date | None = None) -> pd.DataFrame:
+def series(
+    strategy: Strategy,
+    observations: pd.DataFrame,
+    indicator_id: str,
+    until: dt.date | None = None,
+    rules: StatusRules | None = None,
+) -> pd.DataFrame:
     """One indicator over the period ends, with its target of each year and whether a break precedes the point.
 
     `until` is the period end a report describes: later values are left out, so a rerun of 30.6.2022 shows
@@ -87,8 +105,12 @@ def series(strategy: Strategy, observations: pd.DataFrame, indicator_id: str,
     -------
     pandas.DataFrame
         ``period_end``, ``value``, ``is_example``, ``target`` (the year's target; for a band its middle),
-        ``target_low``, ``target_high``, ``after_break`` (the first point after a series break).
+        ``target_low``, ``target_high``, ``after_break`` (the first point after a series break), and the target
+        the status `rules` compare each value with (:func:`kpi.measures.status.effective_target`):
+        ``compared_target`` (a band's middle), ``compared_low``, ``compared_high`` and ``halved`` (half the
+        year's target, for a January–June total).
     """
+    rules = rules or StatusRules()
     ind = strategy.indicator(indicator_id)
     obs = observations[observations.indicator_id == indicator_id].sort_values("period_end")
     if until is not None:
@@ -99,10 +121,39 @@ def series(strategy: Strategy, observations: pd.DataFrame, indicator_id: str,
         day = r.period_end.date()
         t = ind.target_for(day.year)
         low, high = t if isinstance(t, tuple) else (None, None)
-        rows.append({"period_end": r.period_end, "value": r.value, "is_example": bool(r.is_example),
-                     "target": (low + high) / 2 if low is not None else t, "target_low": low, "target_high": high,
-                     "after_break": previous is not None and crosses_break(strategy, indicator_id, previous, day) is not None})
+        c = effective_target(ind, day, rules)
+        c_low, c_high = c if isinstance(c, tuple) else (None, None)
+        rows.append(
+            {
+                "period_end": r.period_end,
+                "value": r.value,
+                "is_example": bool(r.is_example),
+                "target": (low + high) / 2 if low is not None and high is not None else t,
+                "target_low": low,
+                "target_high": high,
+                "after_break": previous is not None
+                and crosses_break(strategy, indicator_id, previous, day) is not None,
+                "compared_target": (c_low + c_high) / 2 if c_low is not None and c_high is not None else c,
+                "compared_low": c_low,
+                "compared_high": c_high,
+                "halved": c is not None and c != t,
+            }
+        )
         previous = day
-    return pd.DataFrame(rows, columns=["period_end", "value", "is_example", "target", "target_low", "target_high",
-                                       "after_break"]).astype({"target": "float64", "target_low": "float64",
-                                                               "target_high": "float64"})
+    floats = ["target", "target_low", "target_high", "compared_target", "compared_low", "compared_high"]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "period_end",
+            "value",
+            "is_example",
+            "target",
+            "target_low",
+            "target_high",
+            "after_break",
+            "compared_target",
+            "compared_low",
+            "compared_high",
+            "halved",
+        ],
+    ).astype(dict.fromkeys(floats, "float64"))

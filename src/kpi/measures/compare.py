@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from kpi import fi
 from kpi.inputs.strategy import Strategy
-from kpi.present import fi
 
 # Better is higher; "ei arvioitavissa" has no place on the scale (a change to or from it is not a trend).
 RANK = {"toteutunut": 2, "osittain toteutunut": 1, "ei toteutunut": 0}
@@ -68,42 +68,76 @@ def version_changes(old: dict[str, Any], new: dict[str, Any], strategy: Strategy
     """
     # as JSON sees them: a manifest read back has dates as text, a fresh one has datetime.date
     po, pn = (flatten(json.loads(json.dumps(m.get("params", {}), default=str))) for m in (old, new))
-    params = [(k, po.get(k), pn.get(k)) for k in sorted(set(po) | set(pn)) if po.get(k) != pn.get(k) and k != COMMENTARY]
+    params = [
+        (k, po.get(k), pn.get(k)) for k in sorted(set(po) | set(pn)) if po.get(k) != pn.get(k) and k != COMMENTARY
+    ]
     # Status rules and finance thresholds move statuses; the title or the period itself do not explain them.
-    rule_params = [f"parametri {k} muuttui {_arrow(a, b)}" for k, a, b in params if k.startswith(("status.", "finance."))]
+    rule_params = [
+        f"parametri {k} muuttui {_arrow(a, b)}" for k, a, b in params if k.startswith(("status.", "finance."))
+    ]
     ro, rn = old.get("results", {}), new.get("results", {})
     indicators = {i.id: i for i in strategy.indicators}
     measure_names = {m.id: m.name for m in strategy.measures}
     goal_names = {g.id: g.name for g in strategy.goals}
 
-    value_rows, indicator_rows, moved_indicators = [], [], {}
+    value_rows: list[tuple] = []
+    indicator_rows: list[tuple] = []
+    moved_indicators: dict[str, Any] = {}
     for iid in sorted(set(ro.get("indicators", {})) | set(rn.get("indicators", {}))):
         a, b = ro.get("indicators", {}).get(iid, {}), rn.get("indicators", {}).get(iid, {})
         ind = indicators.get(iid)
         name, unit = (ind.name, ind.unit) if ind else (iid, "")
         value_changed = a.get("value") != b.get("value")
         if value_changed:
-            value_rows.append(("arvo", iid, a.get("value"), b.get("value"),
-                               f"Indikaattori {name}: arvo {fi.with_unit(a.get('value'), unit)} → {fi.with_unit(b.get('value'), unit)}."))
+            value_rows.append(
+                (
+                    "arvo",
+                    iid,
+                    a.get("value"),
+                    b.get("value"),
+                    f"Indikaattori {name}: arvo {fi.with_unit(a.get('value'), unit)} → {fi.with_unit(b.get('value'), unit)}.",
+                )
+            )
         if a.get("status") != b.get("status"):
-            because = ([f"arvo muuttui {fi.with_unit(a.get('value'), unit)} → {fi.with_unit(b.get('value'), unit)}"]
-                       if value_changed else rule_params) or ["tavoite tai sääntö muuttui"]
-            indicator_rows.append(("indikaattori", iid, a.get("status"), b.get("status"),
-                                   f"Indikaattori {name}: {_arrow(a.get('status'), b.get('status'))}, koska {_joined(because)}."))
+            because = (
+                [f"arvo muuttui {fi.with_unit(a.get('value'), unit)} → {fi.with_unit(b.get('value'), unit)}"]
+                if value_changed
+                else rule_params
+            ) or ["tavoite tai sääntö muuttui"]
+            indicator_rows.append(
+                (
+                    "indikaattori",
+                    iid,
+                    a.get("status"),
+                    b.get("status"),
+                    f"Indikaattori {name}: {_arrow(a.get('status'), b.get('status'))}, koska {_joined(because)}.",
+                )
+            )
             if ind:
                 moved_indicators.setdefault(ind.measure_id, []).append(
-                    f"indikaattorin {name} tila {_arrow(a.get('status'), b.get('status'))}")
+                    f"indikaattorin {name} tila {_arrow(a.get('status'), b.get('status'))}"
+                )
 
-    measure_rows, moved_measures = [], {}
+    measure_rows: list[tuple] = []
+    moved_measures: dict[str | None, Any] = {}
     goal_of = {m.id: m.goal_id for m in strategy.measures}
     for mid in sorted(set(ro.get("measures", {})) | set(rn.get("measures", {}))):
         a, b = ro.get("measures", {}).get(mid, {}), rn.get("measures", {}).get(mid, {})
         if a.get("status") != b.get("status"):
             because = moved_indicators.get(mid) or rule_params or ["virstanpylväs tai sääntö muuttui"]
-            measure_rows.append(("mittari", mid, a.get("status"), b.get("status"),
-                                 f"Mittari {mid} ”{measure_names.get(mid, '')}”: {_arrow(a.get('status'), b.get('status'))}, "
-                                 f"koska {_joined(because)}."))
-            moved_measures.setdefault(goal_of.get(mid), []).append(f"mittarin {mid} tila {_arrow(a.get('status'), b.get('status'))}")
+            measure_rows.append(
+                (
+                    "mittari",
+                    mid,
+                    a.get("status"),
+                    b.get("status"),
+                    f"Mittari {mid} ”{measure_names.get(mid, '')}”: {_arrow(a.get('status'), b.get('status'))}, "
+                    f"koska {_joined(because)}.",
+                )
+            )
+            moved_measures.setdefault(goal_of.get(mid), []).append(
+                f"mittarin {mid} tila {_arrow(a.get('status'), b.get('status'))}"
+            )
 
     goal_rows = []
     for gid in sorted(set(ro.get("goals", {})) | set(rn.get("goals", {}))):
@@ -112,26 +146,46 @@ def version_changes(old: dict[str, Any], new: dict[str, Any], strategy: Strategy
             because = moved_measures.get(gid) or rule_params or ["pisteytys muuttui"]
             # the root cause too, when the measures moved under changed rules rather than changed values
             root = f"; taustalla {_joined(rule_params)}" if moved_measures.get(gid) and rule_params else ""
-            goal_rows.append(("tavoite", gid, a.get("status"), b.get("status"),
-                              f"Tavoite {gid} ”{goal_names.get(gid, '')}”: {_arrow(a.get('status'), b.get('status'))}, "
-                              f"koska {_joined(because)}{root}."))
+            goal_rows.append(
+                (
+                    "tavoite",
+                    gid,
+                    a.get("status"),
+                    b.get("status"),
+                    f"Tavoite {gid} ”{goal_names.get(gid, '')}”: {_arrow(a.get('status'), b.get('status'))}, "
+                    f"koska {_joined(because)}{root}.",
+                )
+            )
 
     rows = goal_rows + measure_rows + indicator_rows + value_rows
     rows += [("parametri", k, a, b, f"Parametri {k}: {_arrow(a, b)}.") for k, a, b in params]
     if po.get(COMMENTARY, "") != pn.get(COMMENTARY, ""):
-        rows.append(("kommentti", COMMENTARY, po.get(COMMENTARY, ""), pn.get(COMMENTARY, ""),
-                     "Analyytikon kommentti muuttui." if pn.get(COMMENTARY) else "Analyytikon kommentti poistettiin."))
+        rows.append(
+            (
+                "kommentti",
+                COMMENTARY,
+                po.get(COMMENTARY, ""),
+                pn.get(COMMENTARY, ""),
+                "Analyytikon kommentti muuttui." if pn.get(COMMENTARY) else "Analyytikon kommentti poistettiin.",
+            )
+        )
     fo, fn = old.get("input_files", {}), new.get("input_files", {})
     for name in sorted(set(fo) | set(fn)):
         if fo.get(name) != fn.get(name):
-            what = ("lisättiin" if name not in fo else "poistettiin" if name not in fn else
-                    f"muuttui (sha256 {fo[name][:8]} → {fn[name][:8]})")
+            what = (
+                "lisättiin"
+                if name not in fo
+                else "poistettiin"
+                if name not in fn
+                else f"muuttui (sha256 {fo[name][:8]} → {fn[name][:8]})"
+            )
             rows.append(("syötetiedosto", name, fo.get(name), fn.get(name), f"Syötetiedosto {name} {what}."))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def period_changes(now: pd.DataFrame, before: pd.DataFrame, strategy: Strategy, *, period_end: dt.date,
-                   previous_end: dt.date) -> pd.DataFrame:
+def period_changes(
+    now: pd.DataFrame, before: pd.DataFrame, strategy: Strategy, *, period_end: dt.date, previous_end: dt.date
+) -> pd.DataFrame:
     """Goals whose status differs from the previous period end: improved, worsened or not comparable.
 
     Parameters
@@ -155,7 +209,14 @@ def period_changes(now: pd.DataFrame, before: pd.DataFrame, strategy: Strategy, 
             direction = "parani" if RANK[status] > RANK[old] else "heikkeni"
         else:
             direction = "ei vertailukelpoinen"
-        rows.append((gid, old, status, direction,
-                     f"Tavoite {gid} ”{names.get(gid, '')}”: {old} ({fi.period_label(previous_end)}) → {status} "
-                     f"({fi.period_label(period_end)}): {direction}."))
+        rows.append(
+            (
+                gid,
+                old,
+                status,
+                direction,
+                f"Tavoite {gid} ”{names.get(gid, '')}”: {old} ({fi.period_label(previous_end)}) → {status} "
+                f"({fi.period_label(period_end)}): {direction}.",
+            )
+        )
     return pd.DataFrame(rows, columns=["goal_id", "before", "after", "direction", "text"])

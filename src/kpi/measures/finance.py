@@ -6,11 +6,14 @@ import datetime as dt
 
 import pandas as pd
 
+from kpi import fi
+
 INCOME = "Toimintatuotot"
 
 
-def budget_follow_up(budget: pd.DataFrame, period_end: dt.date, *, expected_share_30_6: float = 50.0,
-                     overrun_threshold_pct: float = 2.0) -> pd.DataFrame:
+def budget_follow_up(
+    budget: pd.DataFrame, period_end: dt.date, *, expected_share_30_6: float = 50.0, overrun_threshold_pct: float = 2.0
+) -> pd.DataFrame:
     """Realisation of the budget at `period_end` per responsibility area and account group.
 
     Parameters
@@ -33,7 +36,7 @@ def budget_follow_up(budget: pd.DataFrame, period_end: dt.date, *, expected_shar
         ``forecast`` and ``forecast_variance`` (forecast − budget; 30.6. only), ``flag`` (overrun or shortfall).
     """
     now = budget[budget.period_end == pd.Timestamp(period_end)].copy()
-    expected_pct = expected_share_30_6 if period_end.month == 6 else 100.0
+    expected_pct = expected_share_30_6 if fi.is_half_year(period_end) else 100.0
     now["is_income"] = now.account_group == INCOME
     now["budget"] = now.original_budget + now.budget_changes
     now["realisation_pct"] = now.actual / now.budget * 100
@@ -47,9 +50,23 @@ def budget_follow_up(budget: pd.DataFrame, period_end: dt.date, *, expected_shar
     now["flag"] = ""
     now.loc[over, "flag"] = "ylitys"
     now.loc[short, "flag"] = "alitus"
-    columns = ["responsible_area", "account_group", "is_income", "original_budget", "budget_changes", "budget",
-               "actual", "realisation_pct", "expected_pct", "expected", "variance", "variance_pct", "forecast",
-               "forecast_variance", "flag"]
+    columns = [
+        "responsible_area",
+        "account_group",
+        "is_income",
+        "original_budget",
+        "budget_changes",
+        "budget",
+        "actual",
+        "realisation_pct",
+        "expected_pct",
+        "expected",
+        "variance",
+        "variance_pct",
+        "forecast",
+        "forecast_variance",
+        "flag",
+    ]
     return now[columns].reset_index(drop=True)
 
 
@@ -89,8 +106,9 @@ KEY_FIGURES = {  # indicator id → (Finnish name, unit)
 }
 
 
-def key_figures(budget: pd.DataFrame, observations: pd.DataFrame, population: pd.DataFrame,
-                period_end: dt.date) -> pd.DataFrame:
+def key_figures(
+    budget: pd.DataFrame, observations: pd.DataFrame, population: pd.DataFrame, period_end: dt.date
+) -> pd.DataFrame:
     """The city's key figures at `period_end`: toimintakate from the budget follow-up, the rest from the indicators.
 
     Lainakanta in euros is derived from lainakanta per resident and the population of the same period end.
@@ -105,20 +123,46 @@ def key_figures(budget: pd.DataFrame, observations: pd.DataFrame, population: pd
     follow = budget_follow_up(budget, period_end)
     if len(follow):
         net = follow[follow.is_income].actual.sum() - follow[~follow.is_income].actual.sum()
-        rows.append({"figure": "Toimintakate", "value": net / 1e6, "unit": "M€",
-                     "is_example": bool(budget[budget.period_end == stamp].is_example.any()),
-                     "source": "talousarvioseuranta (toimintatuotot − toimintakulut)"})
+        rows.append(
+            {
+                "figure": "Toimintakate",
+                "value": net / 1e6,
+                "unit": "M€",
+                "is_example": bool(budget[budget.period_end == stamp].is_example.any()),
+                "source": "talousarvioseuranta (toimintatuotot − toimintakulut)",
+            }
+        )
     pop = population[population.period_end == stamp]
     if len(pop):
-        rows.append({"figure": "Väkiluku", "value": float(pop.population.iloc[0]), "unit": "asukasta",
-                     "is_example": bool(pop.is_example.iloc[0]), "source": str(pop.source.iloc[0])})
+        rows.append(
+            {
+                "figure": "Väkiluku",
+                "value": float(pop.population.iloc[0]),
+                "unit": "asukasta",
+                "is_example": bool(pop.is_example.iloc[0]),
+                "source": str(pop.source.iloc[0]),
+            }
+        )
     now = observations[observations.period_end == stamp].set_index("indicator_id")
     for iid, (name, unit) in KEY_FIGURES.items():
         if iid in now.index and pd.notna(now.value[iid]):
-            rows.append({"figure": name, "value": float(now.value[iid]), "unit": unit,
-                         "is_example": bool(now.is_example[iid]), "source": str(now.source[iid])})
+            rows.append(
+                {
+                    "figure": name,
+                    "value": float(now.value[iid]),
+                    "unit": unit,
+                    "is_example": bool(now.is_example[iid]),
+                    "source": str(now.source[iid]),
+                }
+            )
             if iid == "lainakanta_eur_asukas" and len(pop):
-                rows.append({"figure": "Lainakanta", "value": float(now.value[iid]) * float(pop.population.iloc[0]) / 1e6,
-                             "unit": "M€", "is_example": bool(now.is_example[iid]) or bool(pop.is_example.iloc[0]),
-                             "source": "lainakanta asukasta kohden × väkiluku"})
+                rows.append(
+                    {
+                        "figure": "Lainakanta",
+                        "value": float(now.value[iid]) * float(pop.population.iloc[0]) / 1e6,
+                        "unit": "M€",
+                        "is_example": bool(now.is_example[iid]) or bool(pop.is_example.iloc[0]),
+                        "source": "lainakanta asukasta kohden × väkiluku",
+                    }
+                )
     return pd.DataFrame(rows, columns=["figure", "value", "unit", "is_example", "source"])

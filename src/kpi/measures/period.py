@@ -22,18 +22,18 @@ class PeriodFigures:
 
     period_end: dt.date
     rules: st.StatusRules
-    indicators: pd.DataFrame      # status.indicator_statuses
-    milestones: pd.DataFrame      # status.milestone_statuses
-    measures: pd.DataFrame        # status.measure_statuses
-    goals: pd.DataFrame           # status.goal_statuses
-    assessment: pd.DataFrame      # assessment.three_way
-    changes: pd.DataFrame         # changes.indicator_changes
-    follow_up: pd.DataFrame       # finance.budget_follow_up
-    totals: pd.DataFrame          # finance.area_totals
-    targets: dict[str, Any]       # adjustment.programme_targets
-    progress: dict[str, Any]      # adjustment.adjustment_progress
-    findings: pd.DataFrame        # findings.evaluation_findings
-    coverage: dict[str, int]      # inputs.quality.period_coverage
+    indicators: pd.DataFrame  # status.indicator_statuses
+    milestones: pd.DataFrame  # status.milestone_statuses
+    measures: pd.DataFrame  # status.measure_statuses
+    goals: pd.DataFrame  # status.goal_statuses
+    assessment: pd.DataFrame  # assessment.three_way
+    changes: pd.DataFrame  # changes.indicator_changes
+    follow_up: pd.DataFrame  # finance.budget_follow_up
+    totals: pd.DataFrame  # finance.area_totals
+    targets: dict[str, Any]  # adjustment.programme_targets
+    progress: dict[str, Any]  # adjustment.adjustment_progress
+    findings: pd.DataFrame  # findings.evaluation_findings
+    coverage: dict[str, int]  # inputs.quality.period_coverage
 
 
 def statuses(inputs: Inputs, period_end: dt.date, rules: st.StatusRules) -> tuple[pd.DataFrame, ...]:
@@ -63,24 +63,44 @@ def compute(inputs: Inputs, period_end: dt.date, params: dict[str, Any]) -> Peri
     follow_up = finance.budget_follow_up(inputs["budget"], period_end, **params["finance"])
     targets = adjustment.programme_targets(s)
     coverage = period_coverage(inputs, period_end)
-    findings = evaluation_findings(assessment=assessment, measures=measures,
-                                   measure_names={m.id: m.name for m in s.measures}, follow_up=follow_up,
-                                   area_names={a.id: a.name for a in s.responsible_areas}, coverage=coverage,
-                                   period_end=period_end)
-    return PeriodFigures(period_end, rules, indicators, milestones, measures, goals, assessment,
-                         changes.indicator_changes(s, inputs["observations"], period_end), follow_up,
-                         finance.area_totals(follow_up), targets,
-                         adjustment.adjustment_progress(inputs["adjustment"], period_end, **targets), findings, coverage)
+    findings = evaluation_findings(
+        assessment=assessment,
+        measures=measures,
+        measure_names={m.id: m.name for m in s.measures},
+        follow_up=follow_up,
+        area_names={a.id: a.name for a in s.responsible_areas},
+        coverage=coverage,
+        period_end=period_end,
+    )
+    return PeriodFigures(
+        period_end,
+        rules,
+        indicators,
+        milestones,
+        measures,
+        goals,
+        assessment,
+        changes.indicator_changes(s, inputs["observations"], period_end),
+        follow_up,
+        finance.area_totals(follow_up),
+        targets,
+        adjustment.adjustment_progress(inputs["adjustment"], period_end, **targets),
+        findings,
+        coverage,
+    )
 
 
 def snapshot(figures: PeriodFigures) -> dict[str, Any]:
     """The results of a run as plain JSON (kept in manifest.json): what a later version is compared against."""
+
     def number(v: float) -> float | None:
         return None if pd.isna(v) else float(v)
 
     return {
-        "indicators": {r.indicator_id: {"value": number(r.value), "status": r.status, "reason": r.reason}
-                       for r in figures.indicators.itertuples()},
+        "indicators": {
+            r.indicator_id: {"value": number(r.value), "status": r.status, "reason": r.reason}
+            for r in figures.indicators.itertuples()
+        },
         "measures": {r.measure_id: {"status": r.status, "reason": r.reason} for r in figures.measures.itertuples()},
         "goals": {r.goal_id: {"status": r.status, "score": number(r.score)} for r in figures.goals.itertuples()},
     }

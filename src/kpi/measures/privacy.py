@@ -7,8 +7,9 @@ import pandas as pd
 MARKER = "< 5"
 
 
-def suppress_small_counts(frame: pd.DataFrame, *, count_columns: list[str], min_count: int = 5,
-                          marker: str | None = None) -> pd.DataFrame:
+def suppress_small_counts(
+    frame: pd.DataFrame, *, count_columns: list[str], min_count: int = 5, marker: str | None = None
+) -> pd.DataFrame:
     """Replace counts below `min_count` with a visible marker and say why in a ``note`` column.
 
     Parameters

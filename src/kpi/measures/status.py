@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
 from kpi.errors import ParameterError
+from kpi.fi import EI_ARVIOITAVISSA, EI_TOTEUTUNUT, OSITTAIN, STATUSES, TOTEUTUNUT, is_half_year
 from kpi.inputs.strategy import Indicator, Strategy
 
-TOTEUTUNUT, OSITTAIN, EI_TOTEUTUNUT, EI_ARVIOITAVISSA = ("toteutunut", "osittain toteutunut", "ei toteutunut",
-                                                         "ei arvioitavissa")
-STATUSES = (TOTEUTUNUT, OSITTAIN, EI_TOTEUTUNUT, EI_ARVIOITAVISSA)
 #: Scores of the assessable statuses; a goal's score is the mean over its assessable measures.
 SCORES = {TOTEUTUNUT: 1.0, OSITTAIN: 0.5, EI_TOTEUTUNUT: 0.0}
 
@@ -30,8 +28,9 @@ class StatusRules:
     goal_full_score: float = 0.8
     goal_partial_score: float = 0.4
     goal_min_assessable: float = 0.5
-    milestones: Mapping[str, str] = field(default_factory=lambda: {
-        "valmis": TOTEUTUNUT, "käynnissä": OSITTAIN, "ei aloitettu": EI_TOTEUTUNUT})
+    milestones: Mapping[str, str] = field(
+        default_factory=lambda: {"valmis": TOTEUTUNUT, "käynnissä": OSITTAIN, "ei aloitettu": EI_TOTEUTUNUT}
+    )
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> StatusRules:
@@ -67,7 +66,9 @@ def status_from_score(score: float, rules: StatusRules) -> str:
     return EI_TOTEUTUNUT
 
 
-def effective_target(indicator: Indicator, period_end: dt.date, rules: StatusRules) -> float | tuple[float, float] | None:
+def effective_target(
+    indicator: Indicator, period_end: dt.date, rules: StatusRules
+) -> float | tuple[float, float] | None:
     """The target a value of `period_end` is compared with.
 
     The year's target as such, except for a ``flow`` indicator at 30.6. under ``flow_at_30_6: prorate``: its
@@ -76,7 +77,7 @@ def effective_target(indicator: Indicator, period_end: dt.date, rules: StatusRul
     target = indicator.target_for(period_end.year)
     if target is None:
         return None
-    if indicator.kind == "flow" and period_end.month == 6 and rules.flow_at_30_6 == "prorate":
+    if indicator.kind == "flow" and is_half_year(period_end) and rules.flow_at_30_6 == "prorate":
         return (target[0] / 2, target[1] / 2) if isinstance(target, tuple) else target / 2
     return target
 
@@ -99,12 +100,13 @@ def compare(value: float, target: float | tuple[float, float], direction: str, t
     """
     tol = tolerance_pct / 100
     if direction == "target_band":
-        low, high = target
+        low, high = cast(tuple[float, float], target)
         if low <= value <= high:
             return TOTEUTUNUT, "tavoitevälillä"
         if low * (1 - tol) <= value <= high * (1 + tol):
             return OSITTAIN, f"enintään {tolerance_pct:g} % tavoitevälin ulkopuolella"
         return EI_TOTEUTUNUT, f"yli {tolerance_pct:g} % tavoitevälin ulkopuolella"
+    target = cast(float, target)  # one number for every direction but a band
     margin = abs(target) * tol
     if direction == "higher_better":
         if value >= target:
@@ -121,8 +123,9 @@ def compare(value: float, target: float | tuple[float, float], direction: str, t
     raise ValueError(f"unknown direction {direction!r}")
 
 
-def indicator_statuses(strategy: Strategy, observations: pd.DataFrame, period_end: dt.date, *,
-                       rules: StatusRules) -> pd.DataFrame:
+def indicator_statuses(
+    strategy: Strategy, observations: pd.DataFrame, period_end: dt.date, *, rules: StatusRules
+) -> pd.DataFrame:
     """The status of every indicator of the strategy at `period_end`.
 
     Parameters
@@ -151,9 +154,16 @@ def indicator_statuses(strategy: Strategy, observations: pd.DataFrame, period_en
         is_example = bool(now.is_example.get(ind.id, False)) if value is not None else False
         target = effective_target(ind, period_end, rules)
         low, high = target if isinstance(target, tuple) else (None, None)
-        row = {"indicator_id": ind.id, "measure_id": ind.measure_id, "value": value,
-               "target": None if isinstance(target, tuple) else target, "target_low": low, "target_high": high,
-               "target_is_example": ind.target_is_example(period_end.year), "is_example": is_example}
+        row = {
+            "indicator_id": ind.id,
+            "measure_id": ind.measure_id,
+            "value": value,
+            "target": None if isinstance(target, tuple) else target,
+            "target_low": low,
+            "target_high": high,
+            "target_is_example": ind.target_is_example(period_end.year),
+            "is_example": is_example,
+        }
         if value is None:
             status, reason = EI_ARVIOITAVISSA, "ei arvoa kaudelta"
         elif target is None:
@@ -162,15 +172,17 @@ def indicator_statuses(strategy: Strategy, observations: pd.DataFrame, period_en
             status, reason = EI_ARVIOITAVISSA, "arvo on esimerkkiarvo"
         else:
             status, reason = compare(value, target, ind.direction, rules.tolerance_pct)
-            if ind.kind == "flow" and period_end.month == 6 and rules.flow_at_30_6 == "prorate":
+            if ind.kind == "flow" and is_half_year(period_end) and rules.flow_at_30_6 == "prorate":
                 reason += " (puolet vuoden tavoitteesta)"
         rows.append({**row, "status": status, "reason": reason})
-    return pd.DataFrame(rows).astype({"value": "float64", "target": "float64", "target_low": "float64",
-                                      "target_high": "float64"})
+    return pd.DataFrame(rows).astype(
+        {"value": "float64", "target": "float64", "target_low": "float64", "target_high": "float64"}
+    )
 
 
-def milestone_statuses(strategy: Strategy, milestones: pd.DataFrame, period_end: dt.date, *,
-                       rules: StatusRules) -> pd.DataFrame:
+def milestone_statuses(
+    strategy: Strategy, milestones: pd.DataFrame, period_end: dt.date, *, rules: StatusRules
+) -> pd.DataFrame:
     """The status of every milestone measure at `period_end`, from its state (valmis / käynnissä / ei aloitettu).
 
     Returns
@@ -179,25 +191,51 @@ def milestone_statuses(strategy: Strategy, milestones: pd.DataFrame, period_end:
         ``measure_id``, ``state``, ``due``, ``late`` (not done after the due date), ``evidence``,
         ``is_example``, ``status``, ``reason``. No row for the period → "ei arvioitavissa".
     """
-    now = milestones[milestones.period_end == pd.Timestamp(period_end)].drop_duplicates("measure_id").set_index("measure_id")
+    now = (
+        milestones[milestones.period_end == pd.Timestamp(period_end)]
+        .drop_duplicates("measure_id")
+        .set_index("measure_id")
+    )
     rows = []
     for m in strategy.milestones:
+        if m.milestone is None:  # strategy.milestones holds only measures that have one
+            continue
         due = m.milestone.due
         if m.id not in now.index:
-            rows.append({"measure_id": m.id, "state": None, "due": due, "late": False, "evidence": "",
-                         "is_example": False, "status": EI_ARVIOITAVISSA, "reason": "ei tilatietoa kaudelta"})
+            rows.append(
+                {
+                    "measure_id": m.id,
+                    "state": None,
+                    "due": due,
+                    "late": False,
+                    "evidence": "",
+                    "is_example": False,
+                    "status": EI_ARVIOITAVISSA,
+                    "reason": "ei tilatietoa kaudelta",
+                }
+            )
             continue
         state = now.status[m.id]
         late = state != "valmis" and period_end >= due
         reason = f"tila: {state}" + (f"; määräaika {due.day}.{due.month}.{due.year} ohitettu" if late else "")
-        rows.append({"measure_id": m.id, "state": state, "due": due, "late": late, "evidence": now.evidence[m.id],
-                     "is_example": bool(now.is_example[m.id]), "status": rules.milestones.get(state, EI_ARVIOITAVISSA),
-                     "reason": reason})
+        rows.append(
+            {
+                "measure_id": m.id,
+                "state": state,
+                "due": due,
+                "late": late,
+                "evidence": now.evidence[m.id],
+                "is_example": bool(now.is_example[m.id]),
+                "status": rules.milestones.get(state, EI_ARVIOITAVISSA),
+                "reason": reason,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def measure_statuses(strategy: Strategy, indicators: pd.DataFrame, milestones: pd.DataFrame, *,
-                     rules: StatusRules) -> pd.DataFrame:
+def measure_statuses(
+    strategy: Strategy, indicators: pd.DataFrame, milestones: pd.DataFrame, *, rules: StatusRules
+) -> pd.DataFrame:
     """The status of every measure: its milestone's, or its indicators' by ``measure_rule``.
 
     ``worst`` takes the weakest assessable indicator; ``mean`` maps the mean score of the assessable ones
@@ -227,8 +265,16 @@ def measure_statuses(strategy: Strategy, indicators: pd.DataFrame, milestones: p
                 score = sum(SCORES[s] for s in assessable) / k
                 status = status_from_score(score, rules)
                 reason = f"{k}/{n} indikaattorin pistekeskiarvo {score:.2f}".replace(".", ",")
-        rows.append({"goal_id": m.goal_id, "measure_id": m.id, "status": status, "assessable": k, "indicators": n,
-                     "reason": reason})
+        rows.append(
+            {
+                "goal_id": m.goal_id,
+                "measure_id": m.id,
+                "status": status,
+                "assessable": k,
+                "indicators": n,
+                "reason": reason,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -257,9 +303,18 @@ def goal_statuses(strategy: Strategy, measures: pd.DataFrame, *, rules: StatusRu
         else:
             status = status_from_score(score, rules)
             reason = f"{k}/{n} mittaria arvioitavissa, pisteet {score:.2f}"
-        rows.append({"pillar_id": g.pillar_id, "goal_id": g.id, "status": status, "score": score,
-                     "assessable": k, "measures": n, **{s: int(counts.get(s, 0)) for s in STATUSES},
-                     "reason": reason.replace(".", ",").replace("%", " %")})
+        rows.append(
+            {
+                "pillar_id": g.pillar_id,
+                "goal_id": g.id,
+                "status": status,
+                "score": score,
+                "assessable": k,
+                "measures": n,
+                **{s: int(counts.get(s, 0)) for s in STATUSES},
+                "reason": reason.replace(".", ",").replace("%", " %"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -275,16 +330,23 @@ def rules_fi(rules: StatusRules) -> list[str]:
         f"tavoitteesta enintään {t} % (tavoitevälissä lähimmästä rajasta); muuten ei toteutunut. "
         "Nollatavoitteella osittaista aluetta ei ole.",
         "Indikaattori ei ole arvioitavissa, jos sille ei ole arvoa kaudelta tai kauden vuodelle ei ole tavoitetta.",
-        ("30.6. vuosikertymänä mitattavaa indikaattoria (kulut, määrät vuodessa) verrataan puoleen vuoden "
-         "tavoitteesta; tasoa mittaavaa (osuus, hinta, määrä hetkellä) koko vuoden tavoitteeseen."
-         if rules.flow_at_30_6 == "prorate" else
-         "30.6. kaikkia indikaattoreita verrataan koko vuoden tavoitteeseen."),
-        ("Esimerkkiarvot arvioidaan kuten muutkin, ja ne merkitään." if rules.example_values == "assess" else
-         "Esimerkkiarvoon perustuva indikaattori ei ole arvioitavissa."),
+        (
+            "30.6. vuosikertymänä mitattavaa indikaattoria (kulut, määrät vuodessa) verrataan puoleen vuoden "
+            "tavoitteesta; tasoa mittaavaa (osuus, hinta, määrä hetkellä) koko vuoden tavoitteeseen."
+            if rules.flow_at_30_6 == "prorate"
+            else "30.6. kaikkia indikaattoreita verrataan koko vuoden tavoitteeseen."
+        ),
+        (
+            "Esimerkkiarvot arvioidaan kuten muutkin, ja ne merkitään."
+            if rules.example_values == "assess"
+            else "Esimerkkiarvoon perustuva indikaattori ei ole arvioitavissa."
+        ),
         f"Virstanpylväät: {ms}.",
-        ("Usean indikaattorin mittarin tila on sen heikoimman arvioitavan indikaattorin tila."
-         if rules.measure_rule == "worst" else
-         "Usean indikaattorin mittarin tila määräytyy arvioitavien indikaattoreiden pistekeskiarvosta."),
+        (
+            "Usean indikaattorin mittarin tila on sen heikoimman arvioitavan indikaattorin tila."
+            if rules.measure_rule == "worst"
+            else "Usean indikaattorin mittarin tila määräytyy arvioitavien indikaattoreiden pistekeskiarvosta."
+        ),
         f"Tavoitteen tila lasketaan mittareista: toteutunut 1, osittain 0,5, ei toteutunut 0 pistettä; "
         f"arvioitavien mittareiden keskiarvo vähintään {full} → toteutunut, vähintään {partial} → osittain "
         f"toteutunut, muuten ei toteutunut. Jos arvioitavissa on alle {rules.goal_min_assessable:.0%} mittareista, "

@@ -12,24 +12,24 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on the machines; figures are only ever written as PNG
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
 # seaborn imports scipy.stats and scipy.cluster (about 1,4 s, in each of the five workbook kernels) only for
 # kernel densities and clustered heatmaps, which these charts never draw; without them seaborn falls back to its
 # bundled code. Hidden only during the import, so scipy imported later in the same kernel works as usual.
 _hidden = [name for name in ("scipy.stats", "scipy.cluster") if name not in sys.modules]
-sys.modules.update(dict.fromkeys(_hidden))
+sys.modules.update(dict.fromkeys(_hidden))  # type: ignore[arg-type]  # None: "not installed"
 try:
-    import seaborn as sns  # noqa: E402
+    import seaborn as sns
 finally:
     for _name in _hidden:
         del sys.modules[_name]
 
-from kpi.present import fi  # noqa: E402
+from kpi import fi  # noqa: E402
 from kpi.present.quality import html_table  # noqa: E402
 
-STATUS_ORDER = ["toteutunut", "osittain toteutunut", "ei toteutunut", "ei arvioitavissa"]
+STATUS_ORDER = list(fi.STATUSES)
 PALETTE = {s: fi.STATUS_COLOURS[s][0] for s in STATUS_ORDER}
 # Hatching as well as colour: statuses stay apart in greyscale print and for colour-blind readers.
 HATCH = {"toteutunut": "", "osittain toteutunut": "//", "ei toteutunut": "xx", "ei arvioitavissa": ".."}
@@ -71,10 +71,11 @@ def figure_html(fig: plt.Figure, *, alt: str, caption: str, data: pd.DataFrame |
     src = base64.b64encode(buffer.getvalue()).decode("ascii")
     table = ""
     if data is not None:
-        table = (f"<details><summary>Kaavion luvut taulukkona</summary>"
-                 f"{html_table(data, 'Luvut: ' + caption)}</details>")
-    return (f'<figure class="kpi-figure"><img src="data:image/png;base64,{src}" alt="{html.escape(alt)}" '
-            f'style="max-width:100%;height:auto"><figcaption>{html.escape(caption)}</figcaption>{table}</figure>')
+        table = f"<details><summary>Kaavion luvut taulukkona</summary>{html_table(data, 'Luvut: ' + caption)}</details>"
+    return (
+        f'<figure class="kpi-figure"><img src="data:image/png;base64,{src}" alt="{html.escape(alt)}" '
+        f'style="max-width:100%;height:auto"><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
+    )
 
 
 def _laid_out(fig: plt.Figure) -> plt.Figure:
@@ -90,8 +91,10 @@ def _laid_out(fig: plt.Figure) -> plt.Figure:
 
 def goal_status_chart(goals: pd.DataFrame, names: dict[str, str]) -> plt.Figure:
     """Horizontal bars: each goal's score (0–1), coloured and hatched by status, labelled with the status in words."""
-    frame = goals.assign(label=[textwrap.shorten(f"{g} {names.get(g, '')}", 44, placeholder=" …") for g in goals.goal_id],
-                         value=goals.score.fillna(0))
+    frame = goals.assign(
+        label=[textwrap.shorten(f"{g} {names.get(g, '')}", 44, placeholder=" …") for g in goals.goal_id],
+        value=goals.score.fillna(0),
+    )
     frame["label"] = [textwrap.fill(label, 22) for label in frame.label]
     fig, ax = plt.subplots(figsize=(WIDTH, 0.8 * len(frame) + 1.2))
     bars = ax.barh(frame.label, frame.value, color=[PALETTE[s] for s in frame.status], edgecolor="black")
@@ -130,16 +133,28 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
     def line(on: pd.Series, label: str) -> None:
         for n, part in enumerate(span[on].unique()):
             rows = on & (span == part)
-            ax.plot([v for v, r in zip(x, rows) if r], points.value[rows], color=BLUE, linewidth=2,
-                    label=label if n == 0 else "_")
+            ax.plot(
+                [v for v, r in zip(x, rows) if r],
+                points.value[rows],
+                color=BLUE,
+                linewidth=2,
+                label=label if n == 0 else "_",
+            )
 
     def dots(on: pd.Series) -> None:
         # measured values filled, example values hollow; only the hollow marker gets a legend entry
         for example, face, label in ((False, BLUE, "_"), (True, "white", "○ esimerkkiarvo")):
             rows = on & (points.is_example == example)
             if rows.any():
-                ax.scatter([v for v, r in zip(x, rows) if r], points.value[rows], color=face, edgecolor=BLUE,
-                           zorder=3, s=36, label=label)
+                ax.scatter(
+                    [v for v, r in zip(x, rows) if r],
+                    points.value[rows],
+                    color=face,
+                    edgecolor=BLUE,
+                    zorder=3,
+                    s=36,
+                    label=label,
+                )
 
     if flow:
         # a 30.6. value of a yearly total covers six months: drawing it on the same line would zigzag
@@ -147,15 +162,23 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
         line(year, "vuoden arvo")
         half = ~year & points.value.notna()
         if half.any():
-            ax.scatter([v for v, h in zip(x, half) if h], points.value[half], marker="^", color=GREY, zorder=3,
-                       s=36, label="1–6 kertymä")
+            ax.scatter(
+                [v for v, h in zip(x, half) if h],
+                points.value[half],
+                marker="^",
+                color=GREY,
+                zorder=3,
+                s=36,
+                label="1–6 kertymä",
+            )
         dots(year)
     else:
         line(pd.Series(True, index=points.index), "arvo")
         dots(pd.Series(True, index=points.index))
     if points.target_low.notna().any():
-        ax.fill_between(x, points.target_low, points.target_high, color="#999999", alpha=0.25, step="mid",
-                        label="tavoiteväli")
+        ax.fill_between(
+            x, points.target_low, points.target_high, color="#999999", alpha=0.25, step="mid", label="tavoiteväli"
+        )
     elif points.target.notna().any():
         ax.step(x, points.target, where="mid", color=GREY, linestyle="--", linewidth=1.5, label="tavoite")
     for n, brk in enumerate(points.after_break):
@@ -175,17 +198,35 @@ def budget_chart(areas: pd.DataFrame, names: dict[str, str], *, forecast: bool) 
     """Operating costs per responsibility area: budget against actual (and the year-end forecast at 30.6.)."""
     rows = []
     for r in areas.itertuples():
-        rows.append({"alue": names.get(r.responsible_area, r.responsible_area), "mikä": "talousarvio",
-                     "M€": r.costs_budget / 1e6})
-        rows.append({"alue": names.get(r.responsible_area, r.responsible_area), "mikä": "toteuma",
-                     "M€": r.costs_actual / 1e6})
+        rows.append(
+            {
+                "alue": names.get(r.responsible_area, r.responsible_area),
+                "mikä": "talousarvio",
+                "M€": r.costs_budget / 1e6,
+            }
+        )
+        rows.append(
+            {"alue": names.get(r.responsible_area, r.responsible_area), "mikä": "toteuma", "M€": r.costs_actual / 1e6}
+        )
         if forecast:
-            rows.append({"alue": names.get(r.responsible_area, r.responsible_area), "mikä": "ennuste 31.12.",
-                         "M€": r.costs_forecast / 1e6})
+            rows.append(
+                {
+                    "alue": names.get(r.responsible_area, r.responsible_area),
+                    "mikä": "ennuste 31.12.",
+                    "M€": r.costs_forecast / 1e6,
+                }
+            )
     frame = pd.DataFrame(rows)
     fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
-    sns.barplot(frame, x="M€", y="alue", hue="mikä", palette=["#BBBBBB", BLUE, "#E69F00"][: frame["mikä"].nunique()],
-                ax=ax, edgecolor="black")
+    sns.barplot(
+        frame,
+        x="M€",
+        y="alue",
+        hue="mikä",
+        palette=["#BBBBBB", BLUE, "#E69F00"][: frame["mikä"].nunique()],
+        ax=ax,
+        edgecolor="black",
+    )
     for container, hatch in zip(ax.containers, ["", "//", ".."]):
         for bar in container:
             bar.set_hatch(hatch)
@@ -193,8 +234,15 @@ def budget_chart(areas: pd.DataFrame, names: dict[str, str], *, forecast: bool) 
     ax.set_xlabel("Toimintakulut, M€")
     ax.xaxis.set_major_formatter(FinnishTicks())
     # under the chart, centred on the figure: the long area names push the axes to the right
-    ax.legend(title="", fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 0.0), bbox_transform=fig.transFigure,
-              ncol=3, frameon=False)
+    ax.legend(
+        title="",
+        fontsize=9,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=fig.transFigure,
+        ncol=3,
+        frameon=False,
+    )
     _laid_out(fig)
     fig.subplots_adjust(bottom=fig.subplotpars.bottom + 0.08)  # a row for the legend under the axis title
     return fig
@@ -208,7 +256,9 @@ def adjustment_chart(by_year: pd.DataFrame, *, target_eur: float, years: tuple[i
     path = [target_eur / 1e6 * (n + 1) / len(years) for n in range(len(labels))]
     ax.plot(labels, path, color=GREY, linestyle="--", marker="s", label="tasainen polku tavoitteeseen")
     ax.axhline(target_eur / 1e6, color="black", linewidth=1)
-    ax.text(len(labels) - 0.5, target_eur / 1e6, f" tavoite {fi.euros(target_eur)}", va="bottom", ha="right", fontsize=9)
+    ax.text(
+        len(labels) - 0.5, target_eur / 1e6, f" tavoite {fi.euros(target_eur)}", va="bottom", ha="right", fontsize=9
+    )
     ax.set_ylabel("M€")
     ax.yaxis.set_major_formatter(FinnishTicks())
     ax.legend(fontsize=9, loc="upper left")

@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
+from kpi import fi
 from kpi.inputs.gate import GateResult
 from kpi.inputs.quality import COMPLETENESS_CODES
-from kpi.inputs.readers import format_date_fi
 from kpi.present.csp import CSP_META
 
 SEVERITY_FI = {"hard": "estävä", "soft": "huomautus"}
@@ -19,7 +19,8 @@ OUTCOME_FI = {"passed": "✓ kunnossa", "failed": "✗ virhe", "flagged": "! huo
 COMPLETENESS_FI = {"value": "● arvo", "example": "◐ esimerkkiarvo", "no_data": "○ ei tietoa", "missing": "✗ puuttuu"}
 
 
-fi_date = format_date_fi
+fi_date = fi.date
+
 
 def _outcome(passed: bool, severity: str) -> str:
     return OUTCOME_FI["passed" if passed else "failed" if severity == "hard" else "flagged"]
@@ -28,25 +29,36 @@ def _outcome(passed: bool, severity: str) -> str:
 def checks_table(result: GateResult) -> pd.DataFrame:
     """Every check with its outcome, in Finnish: file, column, what is checked, severity, outcome, rows, examples."""
     f = result.findings_frame()
-    return pd.DataFrame({
-        "Tiedosto": f.file, "Sarake": f.column, "Tarkistus": f.expected_fi,
-        "Vakavuus": f.severity.map(SEVERITY_FI),
-        "Tulos": [_outcome(p, s) for p, s in zip(f.passed, f.severity)],
-        "Poikkeavia": f.unexpected.where(~f.passed, 0).astype(int),
-        "Esimerkit": f.samples_fi.where(~f.passed, ""),
-        "Tunnus": f.check_id,
-    })
+    return pd.DataFrame(
+        {
+            "Tiedosto": f.file,
+            "Sarake": f.column,
+            "Tarkistus": f.expected_fi,
+            "Vakavuus": f.severity.map(SEVERITY_FI),
+            "Tulos": [_outcome(p, s) for p, s in zip(f.passed, f.severity)],
+            "Poikkeavia": f.unexpected.where(~f.passed, 0).astype(int),
+            "Esimerkit": f.samples_fi.where(~f.passed, ""),
+            "Tunnus": f.check_id,
+        }
+    )
 
 
 def suite_summary(result: GateResult) -> pd.DataFrame:
     """One row per file: checks, passed, errors, remarks."""
     f = result.findings_frame()
     f = f.assign(error=~f.passed & (f.severity == "hard"), remark=~f.passed & (f.severity == "soft"))
-    out = f.groupby("file", sort=False).agg(Tarkistuksia=("passed", "size"), Kunnossa=("passed", "sum"),
-                                            Virheitä=("error", "sum"), Huomautuksia=("remark", "sum"))
+    out = f.groupby("file", sort=False).agg(
+        Tarkistuksia=("passed", "size"),
+        Kunnossa=("passed", "sum"),
+        Virheitä=("error", "sum"),
+        Huomautuksia=("remark", "sum"),
+    )
     out = out.astype(int).reset_index().rename(columns={"file": "Tiedosto"})
-    out.insert(1, "Tila", [_outcome(e == 0 and h == 0, "hard" if e else "soft")
-                           for e, h in zip(out.Virheitä, out.Huomautuksia)])
+    out.insert(
+        1,
+        "Tila",
+        [_outcome(e == 0 and h == 0, "hard" if e else "soft") for e, h in zip(out.Virheitä, out.Huomautuksia)],
+    )
     return out
 
 
@@ -70,13 +82,16 @@ def completeness_counts(matrix: pd.DataFrame) -> pd.DataFrame:
 
 def freshness_table(freshness: pd.DataFrame) -> pd.DataFrame:
     """Source files with their latest period end and whether they cover the period, in Finnish."""
-    return pd.DataFrame({
-        "Tiedosto": freshness.file, "Sisältö": freshness.title,
-        "Viimeisin kausi": freshness.latest_period_end.map(fi_date),
-        "Rivejä kaudelta": freshness.rows_at_period,
-        "Kattaa kauden": freshness.covers_period.map({True: "✓ kyllä", False: "✗ ei"}),
-        "Tarkiste (sha256)": freshness.sha256,
-    })
+    return pd.DataFrame(
+        {
+            "Tiedosto": freshness.file,
+            "Sisältö": freshness.title,
+            "Viimeisin kausi": freshness.latest_period_end.map(fi_date),
+            "Rivejä kaudelta": freshness.rows_at_period,
+            "Kattaa kauden": freshness.covers_period.map({True: "✓ kyllä", False: "✗ ei"}),
+            "Tarkiste (sha256)": freshness.sha256,
+        }
+    )
 
 
 def summary_fi(result: GateResult, *, examples: int | None = None) -> str:
@@ -87,13 +102,17 @@ def summary_fi(result: GateResult, *, examples: int | None = None) -> str:
     text = [f"Kauden {period} tiedoille tehtiin {len(f)} tarkistusta; {int(f.passed.sum())} niistä oli kunnossa."]
     if errors:
         files = sorted({x.check.file for x in result.hard_failures})
-        text.append(f"{_count(errors, 'estävä virhe', 'estävää virhettä')} tiedostoissa {', '.join(files)}: "
-                    "raportteja ei tehdä ennen kuin virheet on korjattu.")
+        text.append(
+            f"{_count(errors, 'estävä virhe', 'estävää virhettä')} tiedostoissa {', '.join(files)}: "
+            "raportteja ei tehdä ennen kuin virheet on korjattu."
+        )
     else:
         text.append("Estäviä virheitä ei ollut, joten tiedot voidaan raportoida.")
     if remarks:
-        text.append(f"{_count(remarks, 'huomautus', 'huomautusta')} merkitään raportteihin (esimerkiksi "
-                    "esimerkkiarvot ja puuttuvat kauden arvot).")
+        text.append(
+            f"{_count(remarks, 'huomautus', 'huomautusta')} merkitään raportteihin (esimerkiksi "
+            "esimerkkiarvot ja puuttuvat kauden arvot)."
+        )
     if examples:
         text.append(f"Kauden riveistä {examples} on esimerkkiarvoja; ne on merkitty raportteihin.")
     return " ".join(text)
@@ -123,8 +142,10 @@ footer{margin-top:2rem;font-size:.85rem;color:#444}
 
 def html_table(frame: pd.DataFrame, caption: str, *, index: bool = False) -> str:
     """An accessible HTML table (caption, header cells with scope, escaped text) in its own scrolling box."""
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in
-                   ([frame.index.name or ""] if index else []) + list(frame.columns))
+    head = "".join(
+        f'<th scope="col">{html.escape(str(c))}</th>'
+        for c in ([frame.index.name or ""] if index else []) + list(frame.columns)
+    )
     body = []
     for idx, row in frame.iterrows():
         cells = [f'<th scope="row">{html.escape(str(idx))}</th>'] if index else []
@@ -132,9 +153,11 @@ def html_table(frame: pd.DataFrame, caption: str, *, index: bool = False) -> str
             cls = ' class="num"' if isinstance(value, int | float) and not isinstance(value, bool) else ""
             cells.append(f"<td{cls}>{html.escape(_text(value))}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<div class="scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0"><table>'
-            f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return (
+        f'<div class="scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0"><table>'
+        f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _text(value: Any) -> str:
@@ -161,46 +184,63 @@ def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.
     """
     period = fi_date(result.period_end)
     ok = result.passed
-    status = ("✓ Tiedot läpäisivät tarkistukset" if ok else "✗ Tiedoissa on estäviä virheitä: raportteja ei tehty")
+    status = "✓ Tiedot läpäisivät tarkistukset" if ok else "✗ Tiedoissa on estäviä virheitä: raportteja ei tehty"
     parts = [
         f"<h1>Tietojen laatu – kausi {period}</h1>",
         f'<p class="status {"ok" if ok else "fail"}">{status}</p>',
         f"<p>{html.escape(summary_fi(result))}</p>",
-        "<h2>Yhteenveto tiedostoittain</h2>", html_table(suite_summary(result), "Tarkistukset tiedostoittain"),
+        "<h2>Yhteenveto tiedostoittain</h2>",
+        html_table(suite_summary(result), "Tarkistukset tiedostoittain"),
     ]
     checks = checks_table(result)
     failed = checks[checks.Tulos != OUTCOME_FI["passed"]]
     if len(failed):
-        parts += ["<h2>Virheet ja huomautukset</h2>",
-                  "<p>Rivinumerot ovat tiedoston rivejä sellaisina kuin Excel ne näyttää (otsikkorivi on rivi 1).</p>",
-                  html_table(failed, "Virheet ja huomautukset")]
+        parts += [
+            "<h2>Virheet ja huomautukset</h2>",
+            "<p>Rivinumerot ovat tiedoston rivejä sellaisina kuin Excel ne näyttää (otsikkorivi on rivi 1).</p>",
+            html_table(failed, "Virheet ja huomautukset"),
+        ]
     if matrix is not None:
-        parts += ["<h2>Indikaattoreiden kattavuus</h2>", html_table(completeness_counts(matrix), "Kattavuus kausittain",
-                                                                 index=True)]
+        parts += [
+            "<h2>Indikaattoreiden kattavuus</h2>",
+            html_table(completeness_counts(matrix), "Kattavuus kausittain", index=True),
+        ]
     parts += ["<h2>Kaikki tarkistukset</h2>", html_table(checks, "Kaikki tarkistukset")]
-    footer = (f"Tarkistettu {made_at:%d.%m.%Y klo %H.%M}. Tiedot: {html.escape(str(result.data_dir))}. "
-              "Tarkistukset: great-expectations-kirjasto; tämä sivu ei lataa mitään verkosta.")
-    return ("<!DOCTYPE html>\n<html lang=\"fi\"><head><meta charset=\"utf-8\">"
-            f"{CSP_META}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>Tietojen laatu {period}</title><style>{_CSS}</style></head>"
-            f"<body><main>{''.join(parts)}</main><footer>{footer}</footer></body></html>\n")
+    footer = (
+        f"Tarkistettu {made_at:%d.%m.%Y klo %H.%M}. Tiedot: {html.escape(str(result.data_dir))}. "
+        "Tarkistukset: great-expectations-kirjasto; tämä sivu ei lataa mitään verkosta."
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="fi"><head><meta charset="utf-8">'
+        f'{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Tietojen laatu {period}</title><style>{_CSS}</style></head>"
+        f"<body><main>{''.join(parts)}</main><footer>{footer}</footer></body></html>\n"
+    )
 
 
 def example_values_table(examples: pd.DataFrame) -> pd.DataFrame:
     """:func:`kpi.inputs.quality.example_values` in Finnish."""
-    return pd.DataFrame({"Tiedosto": examples.file, "Rivi": examples.row.astype(int), "Kohde": examples.item,
-                         "Arvo": examples.value.str.replace(".", ",", regex=False)})
+    return pd.DataFrame(
+        {
+            "Tiedosto": examples.file,
+            "Rivi": examples.row.astype(int),
+            "Kohde": examples.item,
+            "Arvo": examples.value.str.replace(".", ",", regex=False),
+        }
+    )
 
 
 def stale_indicators_table(freshness: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Indicators whose latest value is older than the period (or that have none), in Finnish."""
     old = freshness[freshness.months_old.isna() | (freshness.months_old > 0)]
-    return pd.DataFrame({
-        "Indikaattori": [f"{names.get(i, i)} ({i})" for i in old.indicator_id],
-        "Lähde": old.source,
-        "Viimeisin arvo": old.latest_value_period.map(lambda d: fi_date(d) if d else "ei arvoa"),
-        "Ikä kuukausina": old.months_old.map(lambda m: "" if pd.isna(m) else str(int(m))),
-    })
+    return pd.DataFrame(
+        {
+            "Indikaattori": [f"{names.get(i, i)} ({i})" for i in old.indicator_id],
+            "Lähde": old.source,
+            "Viimeisin arvo": old.latest_value_period.map(lambda d: fi_date(d) if d else "ei arvoa"),
+            "Ikä kuukausina": old.months_old.map(lambda m: "" if pd.isna(m) else str(int(m))),
+        }
+    )
 
 
 def remarks_table(result: GateResult) -> pd.DataFrame:

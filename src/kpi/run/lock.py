@@ -38,8 +38,12 @@ def _describe(holder: dict) -> str:
 
 
 @contextmanager
-def run_lock(outputs_dir: Path, *, command: str | None = None,
-             say: Callable[[str], None] = lambda text: print(text, file=sys.stderr)) -> Iterator[Path]:
+def run_lock(
+    outputs_dir: Path,
+    *,
+    command: str | None = None,
+    say: Callable[[str], None] = lambda text: print(text, file=sys.stderr),
+) -> Iterator[Path]:
     """Hold the lock of `outputs_dir` for the block; refuse at once when another process holds it.
 
     The operating system releases the lock when its process ends, however it ends, so a lock file left by a
@@ -53,22 +57,33 @@ def run_lock(outputs_dir: Path, *, command: str | None = None,
     outputs_dir = Path(outputs_dir)
     outputs_dir.mkdir(parents=True, exist_ok=True)
     path = outputs_dir / LOCK_FILE_NAME
-    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the whole block
+    fh = open(path, "a+", encoding="utf-8")  # held open for the whole block: closing it frees the lock
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RunLocked(f"another kpi run is writing {display(outputs_dir)}/ and the processed data "
-                            f"({_describe(_holder(fh))}); wait until it has ended, then run this again") from None
+            raise RunLocked(
+                f"another kpi run is writing {display(outputs_dir)}/ and the processed data "
+                f"({_describe(_holder(fh))}); wait until it has ended, then run this again"
+            ) from None
         left = _holder(fh)
         if left:
-            say(f"kpi: took over the lock of {display(outputs_dir)}/ left by a run whose process is gone "
-                f"({_describe(left)}); its unfinished work was not kept")
+            say(
+                f"kpi: took over the lock of {display(outputs_dir)}/ left by a run whose process is gone "
+                f"({_describe(left)}); its unfinished work was not kept"
+            )
         fh.seek(0)
         fh.truncate()
-        fh.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                             "command": command or " ".join(["kpi", *sys.argv[1:]]),
-                             "started": dt.datetime.now().isoformat(timespec="seconds")}))
+        fh.write(
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "command": command or " ".join(["kpi", *sys.argv[1:]]),
+                    "started": dt.datetime.now().isoformat(timespec="seconds"),
+                }
+            )
+        )
         fh.flush()
         try:
             yield path

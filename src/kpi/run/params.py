@@ -49,12 +49,19 @@ def _same_type(expected: Any, value: Any) -> bool:
 
 
 def _type_name(value: Any) -> str:
-    return {bool: "true or false", int: "a number", float: "a number", str: "text", list: "a list",
-            dt.date: "a date YYYY-MM-DD"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true or false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dt.date: "a date YYYY-MM-DD",
+    }.get(type(value), type(value).__name__)
 
 
-def load_params(period_end: dt.date, *, params_dir: Path = PARAMS_DIR, extra_file: Path | None = None,
-                overrides: Iterable[str] = ()) -> dict[str, Any]:
+def load_params(
+    period_end: dt.date, *, params_dir: Path = PARAMS_DIR, extra_file: Path | None = None, overrides: Iterable[str] = ()
+) -> dict[str, Any]:
     """Merge the parameters of one run.
 
     Parameters
@@ -108,8 +115,10 @@ def load_params(period_end: dt.date, *, params_dir: Path = PARAMS_DIR, extra_fil
         except UsageError as exc:
             raise ParameterError(f"{display(period_file)}: {exc}") from None
     if merged.get("period_end") != period_end:
-        raise ParameterError(f"{display(period_file)}: period_end is {merged.get('period_end')!r}, "
-                             f"expected {period_end.isoformat()} (the file name's period)")
+        raise ParameterError(
+            f"{display(period_file)}: period_end is {merged.get('period_end')!r}, "
+            f"expected {period_end.isoformat()} (the file name's period)"
+        )
     return merged
 
 
@@ -131,8 +140,12 @@ def complete_params(given: dict[str, Any], *, params_dir: Path = PARAMS_DIR) -> 
     """
     default = load_yaml(Path(params_dir) / "default.yaml", error=ParameterError)
     merged = copy.deepcopy(default)
-    _merge(merged, {k: v for k, v in given.items() if v is not None}, schema=copy.deepcopy(default),
-           origin="notebook parameters")
+    _merge(
+        merged,
+        {k: v for k, v in given.items() if v is not None},
+        schema=copy.deepcopy(default),
+        origin="notebook parameters",
+    )
     if isinstance(merged.get("period_end"), str):
         merged["period_end"] = parse_period(merged["period_end"])
     return merged

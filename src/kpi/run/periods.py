@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from kpi import fi
 from kpi.errors import UsageError
 from kpi.paths import PARAMS_DIR
 
@@ -34,14 +35,16 @@ def parse_period(text: str) -> dt.date:
     except ValueError:
         raise UsageError(f"period {raw!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30") from None
     if (date.month, date.day) not in ((6, 30), (12, 31)):
-        raise UsageError(f"period {raw!r} is not a period end: follow-up is at 30.6. and 31.12. "
-                         f"(e.g. {date.year}-06-30 or {date.year}-12-31)")
+        raise UsageError(
+            f"period {raw!r} is not a period end: follow-up is at 30.6. and 31.12. "
+            f"(e.g. {date.year}-06-30 or {date.year}-12-31)"
+        )
     return date
 
 
 def period_label(period_end: dt.date) -> str:
     """Return the Finnish name of a period: ``osavuosikatsaus 1–6/2023`` or ``tilinpäätös 2023``."""
-    if period_end.month == 6:
+    if fi.is_half_year(period_end):
         return f"osavuosikatsaus 1–6/{period_end.year}"
     return f"tilinpäätös {period_end.year}"
 

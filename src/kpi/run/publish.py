@@ -12,27 +12,72 @@ import subprocess
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kpi.errors import NotebookError
+from kpi.fi import period_label, status_label
 from kpi.files import replace_folder, staging_folder, write_atomically
 from kpi.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display
 from kpi.present.csp import CSP_META
-from kpi.present.fi import period_label, status_label
 
-#: The workbooks of a period, in reading order, with the Finnish title of each report.
-REPORTS = {
-    "00_tietojen_laatu": "Tietojen laatu",
-    "01_hyvinvointi": "Hyvinvointi",
-    "02_elinvoima": "Elinvoima",
-    "03_identiteetti": "Identiteetti",
-    "04_seuranta": "Seuranta",
-}
+QUALITY_REPORT = "00_tietojen_laatu"
+PILLAR_NOTEBOOK = "pilari.ipynb"
+SUMMARY_NOTEBOOK = "04_seuranta.ipynb"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One page of a period: the executed notebook's and the HTML page's name, its workbook, title and parameters."""
+
+    name: str  # page name: 00_tietojen_laatu.html, notebooks/00_tietojen_laatu.ipynb in the run
+    notebook: str  # the workbook in notebooks/ it is executed from
+    title: str  # Finnish title in the navigation and the index
+    parameters: dict[str, Any] = field(default_factory=dict, hash=False)  # papermill parameters of this page
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "notebook": self.notebook, "title": self.title, "parameters": self.parameters}
+
+
+def reports(strategy: Any) -> list[Report]:
+    """The pages of a period in reading order, derived from the strategy's pillars.
+
+    ``00_tietojen_laatu``, then ``01_<pillar id>`` … one page per pillar (the workbook ``pilari.ipynb`` with the
+    pillar as a parameter), then the consolidated ``<NN>_seuranta`` with NN = number of pillars + 1.
+    """
+    pillars = list(strategy.pillars)
+    return [
+        Report(QUALITY_REPORT, f"{QUALITY_REPORT}.ipynb", "Tietojen laatu"),
+        *(Report(f"{n:02d}_{p.id}", PILLAR_NOTEBOOK, p.name, {"pillar": p.id}) for n, p in enumerate(pillars, 1)),
+        Report(f"{len(pillars) + 1:02d}_seuranta", SUMMARY_NOTEBOOK, "Seuranta"),
+    ]
+
+
+#: The pages of a version whose manifest.json predates the list of reports in it (the three pillars then).
+LEGACY_REPORTS = (
+    Report(QUALITY_REPORT, f"{QUALITY_REPORT}.ipynb", "Tietojen laatu"),
+    *(
+        Report(f"{n:02d}_{pid}", PILLAR_NOTEBOOK, title, {"pillar": pid})
+        for n, (pid, title) in enumerate(
+            [("hyvinvointi", "Hyvinvointi"), ("elinvoima", "Elinvoima"), ("identiteetti", "Identiteetti")], 1
+        )
+    ),
+    Report("04_seuranta", SUMMARY_NOTEBOOK, "Seuranta"),
+)
+
+
+def manifest_reports(manifest: dict[str, Any]) -> list[Report]:
+    """The pages of a kept version, as its manifest.json lists them (the old fixed list for an older manifest)."""
+    if "reports" not in manifest:
+        return list(LEGACY_REPORTS)
+    return [Report(r["name"], r["notebook"], r["title"], dict(r.get("parameters", {}))) for r in manifest["reports"]]
+
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "present" / "templates"
 FAILED_DIR_NAME = "epaonnistuneet"
 VERSIONS_LINK = "versiot"  # kpi.run.versions.VERSIONS_DIR_NAME, as a link from outputs/index.html
+
 
 @dataclass(frozen=True)
 class ExecutedNotebook:
@@ -50,16 +95,25 @@ def notebook_parameters(notebook: Path, params: dict[str, Any], data_dir: Path) 
     return {k: v for k, v in values.items() if k in declared}
 
 
-def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, failed_dir: Path,
-                      on_done: Callable[[ExecutedNotebook], None] | None = None,
-                      names: list[str] | None = None,
-                      notebooks_dir: Path = NOTEBOOKS_DIR) -> list[ExecutedNotebook]:
+def execute_notebooks(
+    params: dict[str, Any],
+    *,
+    reports: list[Report],
+    data_dir: Path,
+    workdir: Path,
+    failed_dir: Path,
+    on_done: Callable[[ExecutedNotebook], None] | None = None,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+) -> list[ExecutedNotebook]:
     """Run the workbooks of a period with papermill, in parallel on the machine's cores.
 
     Parameters
     ----------
     params : dict
         The merged run parameters.
+    reports : list of Report
+        The pages to make (:func:`reports` of the strategy): each report's workbook is executed as
+        ``<workdir>/<name>.ipynb`` with the run parameters it declares plus the report's own parameters.
     data_dir : Path
         The input folder the workbooks read.
     workdir : Path
@@ -68,8 +122,6 @@ def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, 
         Where a failing notebook is kept for the analyst to open.
     on_done : callable, optional
         Called with each finished notebook (progress lines).
-    names : list of str, optional
-        Which workbooks (default: all of :data:`REPORTS`).
     notebooks_dir : Path
         Where the workbooks are (the repository's ``notebooks/``; tests run altered copies).
 
@@ -80,40 +132,49 @@ def execute_notebooks(params: dict[str, Any], *, data_dir: Path, workdir: Path, 
     """
     import papermill
 
-    names = names or list(REPORTS)
     workdir.mkdir(parents=True, exist_ok=True)
 
-    def run(name: str) -> ExecutedNotebook:
-        source = notebooks_dir / f"{name}.ipynb"
+    def run(report: Report) -> ExecutedNotebook:
+        name = report.name
+        source = notebooks_dir / report.notebook
         target = workdir / f"{name}.ipynb"
+        which = report.notebook if report.notebook == f"{name}.ipynb" else f"{report.notebook} (page {name})"
         begin = time.perf_counter()
         try:
-            papermill.execute_notebook(str(source), str(target), parameters=notebook_parameters(source, params, data_dir),
-                                       cwd=str(notebooks_dir), progress_bar=False, log_output=False,
-                                       kernel_name="python3",
-                                       # the kernel's own warnings (TCP on loopback) would otherwise fill the log
-                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters={**notebook_parameters(source, params, data_dir), **report.parameters},
+                cwd=str(notebooks_dir),
+                progress_bar=False,
+                log_output=False,
+                kernel_name="python3",
+                # the kernel's own warnings (TCP on loopback) would otherwise fill the log
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
         except papermill.PapermillExecutionError as exc:
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / f"{name}.ipynb"
             shutil.copyfile(target, kept)
-            raise NotebookError(f"notebook {name}.ipynb failed in cell {exc.exec_count or exc.cell_index} "
-                                f"({exc.ename}: {exc.evalue}); the executed notebook is kept at {display(kept)}; "
-                                "nothing was published") from None
+            raise NotebookError(
+                f"notebook {which} failed in cell {exc.exec_count or exc.cell_index} "
+                f"({exc.ename}: {exc.evalue}); the executed notebook is kept at {display(kept)}; "
+                "nothing was published"
+            ) from None
         done = ExecutedNotebook(name, target, time.perf_counter() - begin)
         if on_done:
             on_done(done)
         return done
 
-    workers = max(1, min(len(names), os.cpu_count() or 1))
+    workers = max(1, min(len(reports), os.cpu_count() or 1))
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = [pool.submit(run, n) for n in names]
+        futures = [pool.submit(run, r) for r in reports]
         results, errors = [], []
         for future in futures:
             try:
                 results.append(future.result())
-            except Exception as exc:  # noqa: BLE001 - every workbook ends before one error is raised
+            except Exception as exc:  # every workbook ends before one error is raised
                 errors.append(exc)
     except BaseException:
         # Ctrl-C or SIGTERM: the kernels would run on to the end of their workbooks; stop them so that the
@@ -156,10 +217,15 @@ def export_html(executed: Path, *, title: str) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="kpi_offline", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            # the "¶" heading links read as a bare pilcrow to a screen reader
-                            exclude_anchor_links=True)
+    exporter = HTMLExporter(
+        template_name="kpi_offline",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        # the "¶" heading links read as a bare pilcrow to a screen reader
+        exclude_anchor_links=True,
+    )
     exporter.language_code = "fi"
     nb = nbformat.read(str(executed), as_version=4)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
@@ -172,7 +238,7 @@ FOOT_START, FOOT_END = "<!--kpi-footer-->", "<!--/kpi-footer-->"
 
 def _strip(page: str, start: str, end: str) -> str:
     if start in page:
-        page = page[:page.index(start)] + page[page.index(end) + len(end):]
+        page = page[: page.index(start)] + page[page.index(end) + len(end) :]
     return page
 
 
@@ -199,44 +265,71 @@ def version_line(number: int, final: int | None) -> str:
     return f"Versio {number} · luonnos" + (f" (lopullinen on versio {final})" if final else "")
 
 
-def navigation(period_end: dt.date, name: str, periods: list[dt.date], *, root: str = "../",
-               version: str = "") -> str:
+def navigation(
+    period_end: dt.date,
+    name: str,
+    periods: list[dt.date],
+    *,
+    titles: dict[str, str],
+    root: str = "../",
+    version: str = "",
+) -> str:
     """Links to the index, the other reports of the period, and the same report of the neighbouring periods.
 
-    `root` leads from the page's folder to ``outputs/`` (``../`` for a published period, deeper for a kept
-    version); `version` is the version line shown above the links.
+    `titles` maps the period's page names to their titles, in reading order (``{r.name: r.title for r in
+    reports}``); `root` leads from the page's folder to ``outputs/`` (``../`` for a published period, deeper for
+    a kept version); `version` is the version line shown above the links.
     """
     links = [f'<li><a href="{root}index.html">Kaikki kaudet (etusivu)</a></li>']
-    for other, title in REPORTS.items():
+    for other, title in titles.items():
         current = ' aria-current="page"' if other == name else ""
         links.append(f'<li><a href="{other}.html"{current}>{html.escape(title)}</a></li>')
     k = periods.index(period_end) if period_end in periods else -1
     if k > 0:
         p = periods[k - 1]
-        links.append(f'<li><a href="{root}{p.isoformat()}/{name}.html">← {REPORTS[name]}: edellinen kausi '
-                     f'{html.escape(period_label(p))}</a></li>')
+        links.append(
+            f'<li><a href="{root}{p.isoformat()}/{name}.html">← {html.escape(titles[name])}: edellinen kausi '
+            f"{html.escape(period_label(p))}</a></li>"
+        )
     if 0 <= k < len(periods) - 1:
         p = periods[k + 1]
-        links.append(f'<li><a href="{root}{p.isoformat()}/{name}.html">{REPORTS[name]}: seuraava kausi '
-                     f'{html.escape(period_label(p))} →</a></li>')
+        links.append(
+            f'<li><a href="{root}{p.isoformat()}/{name}.html">{html.escape(titles[name])}: seuraava kausi '
+            f"{html.escape(period_label(p))} →</a></li>"
+        )
     line = f'<p class="kpi-version">{html.escape(version)}</p>' if version else ""
     return f'<nav class="kpi-nav" aria-label="Raportit">{line}<ul>{"".join(links)}</ul></nav>'
 
 
 def relabel(folder: Path, period_end: dt.date, periods: list[dt.date], *, root: str, version: str) -> None:
-    """Rewrite the navigation of every report in `folder` (after a move or a change of final version)."""
-    for name in REPORTS:
+    """Rewrite the navigation of every report in `folder` (after a move or a change of final version).
+
+    The pages are those its ``manifest.json`` lists (:func:`manifest_reports`).
+    """
+    manifest = folder / "manifest.json"
+    titles = {
+        r.name: r.title
+        for r in manifest_reports(json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {})
+    }
+    for name in titles:
         path = folder / f"{name}.html"
-        page = decorate(path.read_text(encoding="utf-8"),
-                        nav=navigation(period_end, name, periods, root=root, version=version))
+        page = decorate(
+            path.read_text(encoding="utf-8"),
+            nav=navigation(period_end, name, periods, titles=titles, root=root, version=version),
+        )
         path.write_text(page, encoding="utf-8")
 
 
 def git_commit() -> str | None:
     """The project's commit, with "-dirty" when the working tree has changes; None outside a git checkout."""
     try:
-        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=PROJECT_ROOT,
-                             capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--abbrev=12"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -247,11 +340,13 @@ def footer(manifest: dict[str, Any]) -> str:
     made = dt.datetime.fromisoformat(manifest["finished"])
     files = ", ".join(f"{name} ({digest[:8]})" for name, digest in manifest["input_files"].items())
     status = manifest["params"]["status"]
-    text = (f"Tehty {made:%d.%m.%Y klo %H.%M} ({display(Path(manifest['data_dir']))}). Syötetiedostot ja "
-            f"tarkisteet: {files}. Parametrit: params/default.yaml ← params/{manifest['period_end']}.yaml"
-            f"{' ← ' + ', '.join(manifest['overrides']) if manifest['overrides'] else ''}; osittaisen toteuman "
-            f"raja {status['tolerance_pct']} %. Ohjelmisto: kpi {manifest['versions'].get('kpi')}, "
-            f"commit {manifest.get('commit') or 'ei tiedossa'}. Täydet tiedot: manifest.json.")
+    text = (
+        f"Tehty {made:%d.%m.%Y klo %H.%M} ({display(Path(manifest['data_dir']))}). Syötetiedostot ja "
+        f"tarkisteet: {files}. Parametrit: params/default.yaml ← params/{manifest['period_end']}.yaml"
+        f"{' ← ' + ', '.join(manifest['overrides']) if manifest['overrides'] else ''}; osittaisen toteuman "
+        f"raja {status['tolerance_pct']} %. Ohjelmisto: kpi {manifest['versions'].get('kpi')}, "
+        f"commit {manifest.get('commit') or 'ei tiedossa'}. Täydet tiedot: manifest.json."
+    )
     return f'<footer class="kpi-footer"><p>{html.escape(text)}</p></footer>'
 
 
@@ -283,32 +378,48 @@ def write_index(outputs_dir: Path) -> Path:
     from kpi.run.versions import final_marked_at, list_versions
 
     sections = []
+    pillars: list[str] | None = None  # the titles of the newest period's pillar pages, for the introduction
     for manifest_path in sorted(outputs_dir.glob("20??-??-??/manifest.json"), reverse=True):
         m = json.loads(manifest_path.read_text(encoding="utf-8"))
         p = dt.date.fromisoformat(m["period_end"])
         goals = m.get("goal_statuses", {})
         summary = ", ".join(f"{html.escape(status_label(s))}: {n}" for s, n in goals.items() if n)
-        links = "".join(f'<li><a href="{p.isoformat()}/{name}.html">{html.escape(title)}</a></li>'
-                        for name, title in REPORTS.items())
+        pages = manifest_reports(m)
+        if pillars is None:
+            pillars = [r.title for r in pages if "pillar" in r.parameters]
+        links = "".join(f'<li><a href="{p.isoformat()}/{r.name}.html">{html.escape(r.title)}</a></li>' for r in pages)
         made = dt.datetime.fromisoformat(m["finished"])
         versions = list_versions(outputs_dir, p)
         final = next((v for v in versions if v.final), None)
         state = ""
         if m.get("version"):
             marked = final_marked_at(outputs_dir, p)
-            state = (f"Versio {m['version']} · lopullinen (merkitty {marked:%d.%m.%Y})" if final and final.number == m["version"]
-                     else f"Versio {m['version']} · luonnos")
+            state = (
+                f"Versio {m['version']} · lopullinen (merkitty {marked:%d.%m.%Y})"
+                if final and final.number == m["version"]
+                else f"Versio {m['version']} · luonnos"
+            )
             newer = [v for v in versions if v.number > m["version"]]
             if newer:
                 v = newer[-1]
-                state += (f' · uudempi luonnos: <a href="{VERSIONS_LINK}/{p.isoformat()}/{v.number:03d}/04_seuranta.html">'
-                          f"versio {v.number}, {dt.datetime.fromisoformat(v.manifest['finished']):%d.%m.%Y klo %H.%M}</a>")
-            state = f"<p class=\"state\">{state}</p>"
+                summary_page = manifest_reports(v.manifest)[-1].name
+                state += (
+                    f' · uudempi luonnos: <a href="{VERSIONS_LINK}/{p.isoformat()}/{v.number:03d}/{summary_page}.html">'
+                    f"versio {v.number}, {dt.datetime.fromisoformat(v.manifest['finished']):%d.%m.%Y klo %H.%M}</a>"
+                )
+            state = f'<p class="state">{state}</p>'
         sections.append(
-            f"<section><h2>{html.escape(period_label(p, long=True))}</h2>{state}<ul class=\"reports\">{links}</ul>"
+            f'<section><h2>{html.escape(period_label(p, long=True))}</h2>{state}<ul class="reports">{links}</ul>'
             f"<p>Tavoitteiden tila tietojen perusteella: {summary or 'ei tietoa'}. Esimerkkiarvoja: "
-            f"{'kyllä' if m.get('example_values') else 'ei'}. Tehty {made:%d.%m.%Y klo %H.%M}.</p></section>")
+            f"{'kyllä' if m.get('example_values') else 'ei'}. Tehty {made:%d.%m.%Y klo %H.%M}.</p></section>"
+        )
     body = "".join(sections) if sections else "<p>Ei julkaistuja kausia.</p>"
+    pillars = pillars or []
+    pillar_text = (
+        "pilari " + pillars[0]
+        if len(pillars) == 1
+        else "pilarit" + (" " + ", ".join(pillars[:-1]) + " ja " + pillars[-1] if pillars else "")
+    )
     page = f"""<!DOCTYPE html>
 <html lang="fi"><head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kemijärven toimenpideohjelman seuranta</title>
@@ -320,8 +431,8 @@ ul.reports{{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.2
 th,td{{border:1px solid #767676;padding:.4rem .6rem;text-align:left;vertical-align:top}} thead th{{background:#f0f0f0}}
 a{{color:#0b57a4}}</style></head>
 <body><main><h1>Kemijärven toimenpideohjelman 2021–2023 seuranta</h1>
-<p>Tarkastuslautakunnan seurantaraportit kausittain. Kunkin kauden raportit: tietojen laatu, pilarit Hyvinvointi,
-Elinvoima ja Identiteetti sekä koottu seuranta. Päivitetty {dt.datetime.now():%d.%m.%Y klo %H.%M}.</p>
+<p>Tarkastuslautakunnan seurantaraportit kausittain. Kunkin kauden raportit: tietojen laatu, {html.escape(pillar_text)}
+sekä koottu seuranta. Päivitetty {dt.datetime.now():%d.%m.%Y klo %H.%M}.</p>
 {body}</main></body></html>
 """
     return write_atomically(outputs_dir / "index.html", page)

@@ -57,8 +57,11 @@ def list_versions(outputs_dir: Path, period_end: dt.date) -> list[Version]:
     found = []
     for manifest in sorted(root.glob("[0-9][0-9][0-9]/manifest.json")):
         number = int(manifest.parent.name)
-        found.append(Version(period_end, number, manifest.parent, json.loads(manifest.read_text(encoding="utf-8")),
-                             number == final))
+        found.append(
+            Version(
+                period_end, number, manifest.parent, json.loads(manifest.read_text(encoding="utf-8")), number == final
+            )
+        )
     return found
 
 
@@ -78,21 +81,28 @@ def mark_final(outputs_dir: Path, period_end: dt.date, number: int | None = None
     """
     versions = list_versions(outputs_dir, period_end)
     if not versions:
-        raise UsageError(f"period {period_end.isoformat()} has no versions yet: run `kpi run --period "
-                         f"{period_end.isoformat()}` first")
+        raise UsageError(
+            f"period {period_end.isoformat()} has no versions yet: run `kpi run --period "
+            f"{period_end.isoformat()}` first"
+        )
     chosen = versions[-1] if number is None else next((v for v in versions if v.number == number), None)
     if chosen is None:
-        raise UsageError(f"period {period_end.isoformat()} has no version {number}; it has "
-                         f"{', '.join(str(v.number) for v in versions)} (`kpi versions --period {period_end.isoformat()}`)")
+        raise UsageError(
+            f"period {period_end.isoformat()} has no version {number}; it has "
+            f"{', '.join(str(v.number) for v in versions)} (`kpi versions --period {period_end.isoformat()}`)"
+        )
     marker = versions_dir(outputs_dir, period_end) / FINAL_FILE
-    write_atomically(marker, json.dumps({"version": chosen.number,
-                                         "marked": dt.datetime.now().isoformat(timespec="seconds")}))
+    write_atomically(
+        marker, json.dumps({"version": chosen.number, "marked": dt.datetime.now().isoformat(timespec="seconds")})
+    )
     return Version(period_end, chosen.number, chosen.path, chosen.manifest, True)
 
 
 def final_marked_at(outputs_dir: Path, period_end: dt.date) -> dt.datetime | None:
     marker = versions_dir(outputs_dir, period_end) / FINAL_FILE
-    return dt.datetime.fromisoformat(json.loads(marker.read_text(encoding="utf-8"))["marked"]) if marker.exists() else None
+    return (
+        dt.datetime.fromisoformat(json.loads(marker.read_text(encoding="utf-8"))["marked"]) if marker.exists() else None
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -108,8 +118,22 @@ def code_hash(notebooks_dir: Path = NOTEBOOKS_DIR) -> str:
 
 
 #: The packages whose versions shape a report (recorded in every manifest, part of the fingerprint).
-PACKAGES = ("kpi", "pandas", "numpy", "great-expectations", "papermill", "nbconvert", "nbclient", "ipykernel",
-            "matplotlib", "seaborn", "pyarrow", "openpyxl", "python-docx", "pyyaml")
+PACKAGES = (
+    "kpi",
+    "pandas",
+    "numpy",
+    "great-expectations",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "matplotlib",
+    "seaborn",
+    "pyarrow",
+    "openpyxl",
+    "python-docx",
+    "pyyaml",
+)
 
 
 def package_versions() -> dict[str, str]:
@@ -141,8 +165,14 @@ def run_fingerprint(params: dict[str, Any], data_dir: Path, notebooks_dir: Path 
     return fingerprint(hashes, params, package_versions(), notebooks_dir=notebooks_dir)
 
 
-def unchanged(period_end: dt.date, params: dict[str, Any], *, data_dir: Path, outputs_dir: Path,
-              notebooks_dir: Path = NOTEBOOKS_DIR) -> Version | None:
+def unchanged(
+    period_end: dt.date,
+    params: dict[str, Any],
+    *,
+    data_dir: Path,
+    outputs_dir: Path,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+) -> Version | None:
     """The newest version when a run now would repeat it (same fingerprint, still published), else None.
 
     Cheap on purpose (hashes and JSON, no pandas or great-expectations): an unchanged rerun answers in a moment.
@@ -154,12 +184,20 @@ def unchanged(period_end: dt.date, params: dict[str, Any], *, data_dir: Path, ou
     return kept[-1] if fp and kept[-1].manifest.get("fingerprint") == fp else None
 
 
-def fingerprint(input_files: dict[str, str], params: dict[str, Any], versions: dict[str, str], *,
-                notebooks_dir: Path = NOTEBOOKS_DIR) -> str:
+def fingerprint(
+    input_files: dict[str, str],
+    params: dict[str, Any],
+    versions: dict[str, str],
+    *,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+) -> str:
     """What a run's result depends on: the input files, the merged parameters, the code and package versions.
 
     Two runs with the same fingerprint make the same reports, so the second one can be skipped.
     """
-    payload = json.dumps({"inputs": input_files, "params": params, "code": code_hash(notebooks_dir), "versions": versions},
-                         sort_keys=True, default=str)
+    payload = json.dumps(
+        {"inputs": input_files, "params": params, "code": code_hash(notebooks_dir), "versions": versions},
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()

@@ -1,4 +1,4 @@
-"""Finnish formatting of everything a reader sees: numbers, euros, percentages, dates, periods and statuses."""
+"""Finnish vocabulary and formats, the bottom of kpi: numbers, euros, per cents, dates, periods and the status scale."""
 
 from __future__ import annotations
 
@@ -7,10 +7,32 @@ import math
 
 import pandas as pd
 
-from kpi.inputs.readers import format_date_fi
-
-NBSP = "\u00a0"   # between thousands and before a unit, so "1 234 €" never breaks across lines
+NBSP = "\u00a0"  # between thousands and before a unit, so "1 234 €" never breaks across lines
 MINUS = "\u2212"  # the typographic minus of Finnish typesetting (SFS 4175)
+
+#: The status scale used everywhere, best first (ARCHITECTURE.md: "Status scale everywhere").
+TOTEUTUNUT, OSITTAIN, EI_TOTEUTUNUT, EI_ARVIOITAVISSA = (
+    "toteutunut",
+    "osittain toteutunut",
+    "ei toteutunut",
+    "ei arvioitavissa",
+)
+STATUSES = (TOTEUTUNUT, OSITTAIN, EI_TOTEUTUNUT, EI_ARVIOITAVISSA)
+
+#: Numbers 0–10 written out, as Finnish text writes small counts.
+NUMBER_WORDS = (
+    "nolla",
+    "yksi",
+    "kaksi",
+    "kolme",
+    "neljä",
+    "viisi",
+    "kuusi",
+    "seitsemän",
+    "kahdeksan",
+    "yhdeksän",
+    "kymmenen",
+)
 
 # Status: a symbol and the words go with the colour, so nothing depends on seeing colours.
 STATUS_SYMBOLS = {"toteutunut": "✓", "osittain toteutunut": "◐", "ei toteutunut": "✗", "ei arvioitavissa": "?"}
@@ -59,13 +81,20 @@ def with_unit(value: float | None, unit: str, *, decimals: int | None = None) ->
 
 
 def date(value: dt.date | pd.Timestamp | None) -> str:
-    """``30.6.2023``."""
-    return format_date_fi(value)
+    """``30.6.2023``: a date the Finnish way, without leading zeros ('' for a missing date)."""
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def is_half_year(period_end: dt.date | pd.Timestamp) -> bool:
+    """True for a 30.6. period end (January–June), False for 31.12. (the whole year)."""
+    return period_end.month == 6
 
 
 def period_label(period_end: dt.date, *, long: bool = False) -> str:
     """``1–6/2023`` or ``Tilinpäätös 2023``; with `long`, ``Osavuosikatsaus 1–6/2023 (30.6.2023)``."""
-    if period_end.month == 6:
+    if is_half_year(period_end):
         short = f"1–6/{period_end.year}"
         return f"Osavuosikatsaus {short} ({date(period_end)})" if long else short
     return f"Tilinpäätös {period_end.year} ({date(period_end)})" if long else f"Tilinpäätös {period_end.year}"
@@ -80,10 +109,20 @@ def status_label(status: str | None) -> str:
 
 def count_phrase(n: int, total: int, noun: str) -> str:
     """``Viidestä tavoitteesta kolme`` style counts for generated text: numbers 1–10 written out."""
-    words = ["nolla", "yksi", "kaksi", "kolme", "neljä", "viisi", "kuusi", "seitsemän", "kahdeksan", "yhdeksän",
-             "kymmenen"]
-    elatives = ["nollasta", "yhdestä", "kahdesta", "kolmesta", "neljästä", "viidestä", "kuudesta", "seitsemästä",
-                "kahdeksasta", "yhdeksästä", "kymmenestä"]
+    words = NUMBER_WORDS
+    elatives = [
+        "nollasta",
+        "yhdestä",
+        "kahdesta",
+        "kolmesta",
+        "neljästä",
+        "viidestä",
+        "kuudesta",
+        "seitsemästä",
+        "kahdeksasta",
+        "yhdeksästä",
+        "kymmenestä",
+    ]
     of = elatives[total] if total <= 10 else f"{total}:stä"
     return f"{of} {noun} {words[n] if n <= 10 else n}"
 

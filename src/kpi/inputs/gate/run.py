@@ -1,0 +1,172 @@
+"""The gate's order of work: read every file, check it, type it, check the typed tables, then the checks across files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kpi.errors import InputFileError, ParameterError, StrategyError
+from kpi.inputs.datasets import TABLES, Inputs, input_hashes
+from kpi.inputs.gate.frames import coverage_frames, strategy_frames, table_frame
+from kpi.inputs.gate.result import Finding, GateResult, file_finding, load_result, unexpected, with_reasons
+from kpi.inputs.gate.validator import Validator, great_expectations
+from kpi.inputs.readers import RawTable, read_raw, type_table
+from kpi.inputs.strategy import load_strategy
+from kpi.inputs.suites import Check, all_check_ids, coverage_checks, raw_checks, strategy_checks, table_checks
+from kpi.paths import STRATEGY_FILE_NAME
+
+
+def _severities(checks: Iterable[Check], soft: Iterable[str], hard: Iterable[str], known: set[str]) -> dict[str, str]:
+    soft, hard = set(soft), set(hard)
+    unknown = sorted((soft | hard) - known)
+    if unknown:
+        raise ParameterError(
+            f"quality.soft / quality.hard: unknown check id{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)} (see `kpi checks` for the list)"
+        )
+    return {c.id: "soft" if c.id in soft else "hard" if c.id in hard else c.severity for c in checks}
+
+
+def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), hard: Iterable[str] = ()) -> GateResult:
+    """Read every input of `data_dir` and run every suite for `period_end`.
+
+    The gate goes as far as the data allows and reports everything it found on the way: a file that
+    cannot be read, missing columns and badly formed cells stop the checks of that file only; the checks
+    that tie the files together run once every file is readable.
+
+    Parameters
+    ----------
+    data_dir : Path
+        Folder with ``strategia.yaml`` and the input tables.
+    period_end : datetime.date
+        The period being reported.
+    soft, hard : iterable of str
+        Check ids whose default severity is overridden (``params: quality.soft / quality.hard``).
+
+    Returns
+    -------
+    GateResult
+        With ``inputs`` set when every file was read and typed. Check ``passed``; the caller decides
+        what a failure means (``kpi validate`` and ``kpi run`` exit with code 3).
+
+    Raises
+    ------
+    ParameterError
+        When `soft` or `hard` name a check that does not exist.
+    """
+    data_dir = Path(data_dir)
+    result = GateResult(period_end, data_dir)
+    _, _, import_seconds = great_expectations()
+    result.seconds["import great-expectations"] = import_seconds
+    begin = time.perf_counter()
+    validator = Validator()
+    reading = 0.0  # reading, parsing and typing the files, apart from the great-expectations validations
+
+    strategy = None
+    step = time.perf_counter()
+    try:
+        strategy = load_strategy(data_dir / STRATEGY_FILE_NAME)
+    except StrategyError as exc:
+        result.findings.append(file_finding(STRATEGY_FILE_NAME, str(exc)))
+    except Exception as exc:  # whatever a broken file does, the gate names it instead of crashing
+        result.findings.append(unexpected(STRATEGY_FILE_NAME, "reading", exc))
+
+    raw: dict[str, RawTable] = {}
+    for name, spec in TABLES.items():
+        try:
+            raw[name] = read_raw(data_dir / spec.file_name, spec)
+        except InputFileError as exc:
+            result.findings.append(file_finding(spec.file_name, str(exc)))
+        except Exception as exc:
+            result.findings.append(unexpected(spec.file_name, "reading", exc))
+    reading += time.perf_counter() - step
+
+    all_checks = [
+        c
+        for name, table in raw.items()
+        for c in raw_checks(name, table.spec, table.decimal, set(table.frame.columns), len(table.header))
+    ]
+    later = table_checks(strategy) + strategy_checks() + coverage_checks(period_end) if strategy else []
+    severity = _severities([*all_checks, *later], soft, hard, set(all_check_ids()))
+    typed: dict[str, pd.DataFrame] = {}
+
+    def validate(frame_name: str, file: str, make_frame: Any, table: RawTable | None = None) -> list[Finding]:
+        """Validate one frame; anything unexpected while deriving or checking it becomes a finding naming `file`."""
+        checks = [c for c in [*all_checks, *later] if c.frame == frame_name]
+        try:
+            findings = validator.validate(frame_name, make_frame(), checks, severity)
+            return [with_reasons(f, table) for f in findings] if table else findings
+        except Exception as exc:  # a frame no check foresaw must still end as a named failure
+            return [unexpected(file, "checking", exc)]
+
+    for name, table in raw.items():
+        file = table.spec.file_name
+        findings = validate(f"raw:{name}", file, lambda t=table: t.frame, table)
+        result.findings += findings
+        if any(not f.passed and f.severity == "hard" for f in findings):
+            continue
+        step = time.perf_counter()
+        try:
+            typed[name] = type_table(table)
+        except InputFileError as exc:  # a cell the patterns let through but that is no calendar date, say
+            result.findings.append(file_finding(file, str(exc)))
+        except Exception as exc:
+            result.findings.append(unexpected(file, "typing", exc))
+        reading += time.perf_counter() - step
+
+    if strategy is None:
+        return _finish(result, begin, reading)
+    # each file's own checks first; the checks that combine files run only on files that passed theirs, so a
+    # duplicated or malformed row is reported by its own check instead of breaking a sum across files
+    for name, frame in typed.items():
+        result.findings += validate(
+            name, TABLES[name].file_name, lambda n=name, f=frame: table_frame(n, f, strategy, period_end)
+        )
+    step = time.perf_counter()
+    try:
+        strategy_tables = strategy_frames(strategy)
+    except Exception as exc:  # a strategy the loader let through that no frame foresaw is still named
+        strategy_tables = {}
+        result.findings.append(unexpected(STRATEGY_FILE_NAME, "checking", exc))
+    reading += time.perf_counter() - step
+    for frame_name, frame in strategy_tables.items():
+        result.findings += validate(frame_name, STRATEGY_FILE_NAME, lambda f=frame: f)
+    if len(typed) < len(TABLES) or result.hard_failures:
+        return _finish(result, begin, reading)
+
+    step = time.perf_counter()
+    try:
+        coverage = coverage_frames(typed, strategy, period_end)
+    except Exception as exc:
+        coverage = {}
+        result.findings.append(unexpected(", ".join(spec.file_name for spec in TABLES.values()), "checking", exc))
+    reading += time.perf_counter() - step
+    for frame_name, frame in coverage.items():
+        files = sorted({c.file for c in later if c.frame == frame_name})
+        result.findings += validate(frame_name, ", ".join(files), lambda f=frame: f)
+    result.inputs = Inputs(data_dir, strategy, typed, input_hashes(data_dir))
+    return _finish(result, begin, reading)
+
+
+def _finish(result: GateResult, begin: float, reading: float) -> GateResult:
+    result.seconds["validate"] = time.perf_counter() - begin
+    result.seconds["read and type"] = reading
+    return result
+
+
+def gate_result(gate_file: str, data_dir: Path, period_end: dt.date, quality: dict[str, list[str]]) -> GateResult:
+    """The gate's result for a workbook: the one `kpi run` just made (`gate_file`), else a fresh run of the gate.
+
+    Reading the run's result saves a second import of great-expectations and a second validation in the
+    kernel of workbook 00; run on its own (JupyterLab, plain papermill) the workbook validates by itself.
+    """
+    if gate_file:
+        result = load_result(Path(gate_file))
+        if result.period_end == period_end:
+            return result
+    return run_gate(data_dir, period_end, **quality)
