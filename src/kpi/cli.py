@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from kpi import interrupts
+from kpi import fi, interrupts
 from kpi.errors import Interrupted, KpiError, UsageError
 from kpi.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR, display
 from kpi.run.lock import run_lock
@@ -120,8 +120,6 @@ def _periods(args: argparse.Namespace) -> list:
 
 
 def _coverage_line(result: PeriodResult) -> str:
-    from kpi import fi
-
     c = result.coverage
     return (
         f"{fi.date(result.period_end)} ({result.label}): {c['indicators']} indicators, {c['values']} with a value "
@@ -195,7 +193,7 @@ def _list_versions(period) -> int:
             else None
         )
         print(
-            f"{v.number:<8} {'final' if v.final else 'draft':<10} {made:%d.%m.%Y %H.%M}  "
+            f"{v.number:<8} {'final' if v.final else 'draft':<10} {fi.timestamp(made):<19}  "
             f"{'–' if listed is None else len(listed):>7}  {', '.join(v.manifest.get('overrides', [])) or '–'}"
         )
     print(f"Kept in {display(versions_dir(OUTPUTS_DIR, period))}/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 
 import pandas as pd
@@ -46,13 +47,26 @@ STATUS_COLOURS = {
 }
 
 
+def rounded(value: float, decimals: int) -> decimal.Decimal:
+    """`value` rounded half away from zero as written (1,65 → 1,7; 2,5 → 3), as a Finnish reader rounds.
+
+    The shortest decimal text of the float is rounded, not its binary value (1.65 is stored as 1.6499…).
+    """
+    return decimal.Decimal(repr(float(value))).quantize(decimal.Decimal(1).scaleb(-decimals), decimal.ROUND_HALF_UP)
+
+
 def number(value: float | None, decimals: int = 1, *, empty: str = "–") -> str:
-    """``1 234,5``: no-break space between thousands, decimal comma, typographic minus; `empty` for a missing value."""
+    """``1 234,5``: no-break space between thousands, decimal comma, typographic minus; `empty` for a missing value.
+
+    Agrees with Babel's ``fi_FI`` number format (pattern ``#,##0.0…``, half-up rounding); a test compares them.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return empty
-    text = f"{abs(float(value)):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    negative = float(value) < 0 and text.strip("0,\u00a0") != ""
-    return (MINUS if negative else "") + text
+    if math.isinf(float(value)):
+        return ("" if value > 0 else MINUS) + "∞"
+    exact = rounded(value, decimals)
+    text = f"{abs(exact):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    return (MINUS if exact < 0 else "") + text
 
 
 def euros(value: float | None, *, decimals: int = 0, compact: bool = True) -> str:
@@ -81,10 +95,18 @@ def with_unit(value: float | None, unit: str, *, decimals: int | None = None) ->
 
 
 def date(value: dt.date | pd.Timestamp | None) -> str:
-    """``30.6.2023``: a date the Finnish way, without leading zeros ('' for a missing date)."""
+    """``30.6.2023``: a date the Finnish way, without leading zeros ('' for a missing date); Babel's fi_FI short date."""
     if value is None or pd.isna(value):
         return ""
     return f"{value.day}.{value.month}.{value.year}"
+
+
+def timestamp(value: dt.datetime | str, *, seconds: bool = False) -> str:
+    """``3.6.2023 klo 9.05``: a moment the Finnish way (an ISO text is read first); Babel's fi_FI date and time."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    time = f"{value.hour}.{value.minute:02d}" + (f".{value.second:02d}" if seconds else "")
+    return f"{date(value)} klo {time}"
 
 
 def is_half_year(period_end: dt.date | pd.Timestamp) -> bool:
@@ -93,11 +115,10 @@ def is_half_year(period_end: dt.date | pd.Timestamp) -> bool:
 
 
 def period_label(period_end: dt.date, *, long: bool = False) -> str:
-    """``1–6/2023`` or ``Tilinpäätös 2023``; with `long`, ``Osavuosikatsaus 1–6/2023 (30.6.2023)``."""
-    if is_half_year(period_end):
-        short = f"1–6/{period_end.year}"
-        return f"Osavuosikatsaus {short} ({date(period_end)})" if long else short
-    return f"Tilinpäätös {period_end.year} ({date(period_end)})" if long else f"Tilinpäätös {period_end.year}"
+    """The name of a period: ``osavuosikatsaus 1–6/2023`` or ``tilinpäätös 2023`` (lower case, as it stands
+    mid-sentence); with `long`, a heading with the date: ``Osavuosikatsaus 1–6/2023 (30.6.2023)``."""
+    name = f"osavuosikatsaus 1–6/{period_end.year}" if is_half_year(period_end) else f"tilinpäätös {period_end.year}"
+    return f"{name[0].upper()}{name[1:]} ({date(period_end)})" if long else name
 
 
 def status_label(status: str | None) -> str:

@@ -25,6 +25,7 @@ CSV_ENCODING = {
     "virstanpylvaat.csv": "utf-8-sig",
     "ohjelmat.csv": "utf-8-sig",
     "arviot.csv": "utf-8-sig",
+    "henkilosto.csv": "utf-8-sig",
 }
 
 
@@ -396,6 +397,29 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
         "strategia.yaml",
         strategy_case("pillar: elinvoima", "pillar: elinvoma"),
         ["strategia.yaml", "unknown pillar 'elinvoma'"],
+    ),
+    "staff_respondents_exceed_head_count": (
+        "henkilosto.csv",
+        csv_case(
+            "henkilosto.csv",
+            replace_once(
+                "31.12.2022;sivistyspalvelut;Lukio;15;12,9;142;9;", "31.12.2022;sivistyspalvelut;Lukio;15;12,9;142;19;"
+            ),
+        ),
+        [
+            "henkilosto.csv",
+            "column 'kyselyyn_vastanneet'",
+            "at most as many respondents as the unit has staff",
+            "19 of 15 (Lukio)",
+        ],
+    ),
+    "staff_total_row": (
+        "henkilosto.csv",
+        csv_case(
+            "henkilosto.csv",
+            lambda s: s.rstrip("\r\n") + "\r\n31.12.2022;elinvoimapalvelut;Yhteensä;661;598,8;11018;485;3,6;kyllä;\r\n",
+        ),
+        ["henkilosto.csv", "column 'yksikkö'", "no total row"],
     ),
     "strategy_indicator_without_unit": (
         "strategia.yaml",

@@ -200,7 +200,7 @@ def test_navigation_moves_between_reports_and_periods(browser, outputs):
         page = found.page
         page.get_by_role("link", name="Seuranta", exact=True).click()
         assert page.url.endswith("2022-06-30/04_seuranta.html")
-        page.get_by_role("link", name="Seuranta: seuraava kausi Tilinpäätös 2022 →").click()
+        page.get_by_role("link", name="Seuranta: seuraava kausi, tilinpäätös 2022 →").click()
         assert page.url.endswith("2022-12-31/04_seuranta.html")
         assert page.get_by_role("link", name="Seuranta", exact=True).get_attribute("aria-current") == "page"
         page.get_by_role("link", name="Kaikki kaudet (etusivu)").click()

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 from kpi.paths import DATA_RAW
 
-CSV_FILES = ("havainnot.csv", "vaesto.csv", "virstanpylvaat.csv", "ohjelmat.csv", "arviot.csv")
+CSV_FILES = ("havainnot.csv", "vaesto.csv", "virstanpylvaat.csv", "ohjelmat.csv", "arviot.csv", "henkilosto.csv")
 XLSX_FILES = ("talousarvioseuranta.xlsx", "sopeuttamisohjelma.xlsx")
 YAML_FILES = ("strategia.yaml",)
 FILES = CSV_FILES + XLSX_FILES + YAML_FILES

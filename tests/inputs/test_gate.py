@@ -36,6 +36,7 @@ class TestEmbeddedData:
             "sopeuttamisohjelma.xlsx",
             "ohjelmat.csv",
             "arviot.csv",
+            "henkilosto.csv",
         }
         assert len(year_end.findings) > 140
 
@@ -133,8 +134,35 @@ class TestConsistencyFrame:
                     "planned_htv": [0.0, 0.0],
                 }
             ),
+            "staff": pd.DataFrame(
+                {
+                    "period_end": [p, p],
+                    "head_count": [3, 10],
+                    "person_years": [2.0, 8.0],
+                    "sick_leave_days": [50, 130],
+                    "respondents": [2, 8],
+                    "satisfaction": [4.0, 3.5],
+                }
+            ),
         }
+        tables["observations"] = pd.concat(
+            [
+                tables["observations"],
+                pd.DataFrame(
+                    {
+                        "indicator_id": ["sairauspoissaolot_pv_htv", "tyotyytyvaisyys"],
+                        "period_end": [p, p],
+                        "value": [18.3, 3.5],
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
         frame = consistency_frame(tables).set_index("check")
+        # the city's figures from its units: 180 days / 10 person-years; (2 × 4,0 + 8 × 3,5) / 10 respondents
+        assert frame.loc["sairauspoissaolot_pv_htv 31.12.2022", "computed"] == pytest.approx(18.0)
+        assert frame.loc["sairauspoissaolot_pv_htv 31.12.2022", "abs_difference"] == pytest.approx(0.3)  # > ±0,1
+        assert frame.loc["tyotyytyvaisyys 31.12.2022", "computed"] == pytest.approx(3.6)
         assert frame.loc["toimintakulut_per_asukas 31.12.2022", "computed"] == 100
         assert frame.loc["toimintakulut_per_asukas 31.12.2022", "abs_difference"] == 1.0  # within ±1 € rounding
         assert frame.loc["sopeutus_saasto_kertyma 31.12.2022", "computed"] == pytest.approx(0.5)

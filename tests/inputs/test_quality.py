@@ -50,7 +50,7 @@ class TestCompletenessMatrix:
 class TestFreshness:
     def test_every_file_covers_the_year_end(self, inputs):
         f = source_freshness(inputs, dt.date(2022, 12, 31))
-        assert f.covers_period.all() and len(f) == 7 and (f.sha256.str.len() == 12).all()
+        assert f.covers_period.all() and len(f) == 8 and (f.sha256.str.len() == 12).all()
 
     def test_programmes_only_at_year_end(self, inputs):
         f = source_freshness(inputs, dt.date(2022, 6, 30)).set_index("file")

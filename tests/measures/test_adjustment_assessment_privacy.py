@@ -10,7 +10,7 @@ import pytest
 from kpi.inputs.datasets import load_inputs
 from kpi.measures.adjustment import adjustment_progress
 from kpi.measures.assessment import three_way
-from kpi.measures.privacy import suppress_small_counts
+from kpi.measures.privacy import STAFF_GROUPS, TOTAL_UNIT, staff_by_unit, suppress
 from kpi.paths import DATA_RAW
 
 YEARS = (2021, 2022, 2023)
@@ -72,15 +72,67 @@ class TestThreeWay:
 
 
 class TestPrivacy:
-    def test_small_counts_are_hidden_with_a_note(self):
-        frame = pd.DataFrame({"unit": ["A", "B", "C"], "spells": [0, 3, 12], "persons": [7, 4, 5]})
-        out = suppress_small_counts(frame, count_columns=["spells", "persons"])
-        assert out.spells.tolist() == [0, "< 5", 12] and out.persons.tolist() == [7, "< 5", 5]
-        assert out.note.tolist() == ["", "alle 5 henkilön luvut piilotettu tietosuojan vuoksi", ""]
+    @staticmethod
+    def units(**columns):
+        frame = pd.DataFrame(
+            {
+                "unit": ["A", "B", "C", "Yhteensä"],
+                "head_count": [3, 8, 20, 31],
+                "person_years": [3.0, 7.5, 19.0, 29.5],
+                "sick_leave_days": [30, 80, 200, 310],
+                "respondents": [2, 6, 15, 23],
+                "satisfaction": [3.0, 3.5, 3.8, 3.6],
+            }
+        )
+        return frame.assign(**columns)
 
-    def test_threshold_is_a_parameter(self):
-        out = suppress_small_counts(pd.DataFrame({"n": [6, 9]}), count_columns=["n"], min_count=8)
-        assert out.n.tolist() == ["< 8", 9]
+    def test_a_small_unit_is_hidden_with_its_figures_and_a_footnote(self):
+        frame = self.units()
+        out = suppress(frame, STAFF_GROUPS, min_count=5)
+        a = out.frame.set_index("unit").loc["A"]
+        assert a.head_count == "< 5" and a.respondents == "< 5"
+        assert [a.person_years, a.sick_leave_days, a.satisfaction] == ["x", "x", "x"]
+        assert out.frame.set_index("unit").loc["C"].tolist() == [20, 19.0, 200, 15, 3.8]
+        assert len(out.notes) == 1 and "privacy.min_count = 5" in out.notes[0] and "alle 5 henkilöä" in out.notes[0]
+        assert out.hidden == 5
+
+    def test_with_a_total_the_next_smallest_unit_is_hidden_too(self):
+        # A alone hidden: the total 31 minus B and C would give A's 3 back
+        frame = self.units()
+        out = suppress(frame, STAFF_GROUPS, min_count=5, total=frame.unit == "Yhteensä").frame.set_index("unit")
+        assert out.loc["B"].tolist() == ["x"] * 5 and out.loc["C"].head_count == 20
+        assert out.loc["Yhteensä"].head_count == 31
+
+    def test_two_small_units_need_no_complementary_hiding(self):
+        frame = self.units(head_count=[3, 4, 20, 27], respondents=[2, 3, 15, 20])
+        out = suppress(frame, STAFF_GROUPS, min_count=5, total=frame.unit == "Yhteensä")
+        assert out.frame.set_index("unit").loc["C"].head_count == 20 and len(out.notes) == 1
+
+    def test_zero_is_published_and_the_limit_is_the_parameter(self):
+        frame = self.units(head_count=[0, 8, 20, 28], respondents=[0, 6, 15, 21], satisfaction=[None, 3.5, 3.8, 3.7])
+        assert suppress(frame, STAFF_GROUPS, min_count=5).hidden == 0
+        eight = suppress(frame, STAFF_GROUPS, min_count=8).frame.set_index("unit")
+        assert eight.loc["B"].head_count == 8 and eight.loc["B"].respondents == "< 8"
+        nine = suppress(frame, STAFF_GROUPS, min_count=9).frame.set_index("unit")
+        assert nine.loc["B"].head_count == "< 9" and nine.loc["B"].satisfaction == "x"
+
+    def test_embedded_staff_adds_up_to_the_city_figures(self, inputs):
+        names = {a.id: a.name for a in inputs.strategy.responsible_areas}
+        obs = inputs["observations"].set_index(["indicator_id", "period_end"]).value
+        for period in (dt.date(2021, 12, 31), dt.date(2022, 6, 30), dt.date(2023, 12, 31)):
+            staff = staff_by_unit(inputs["staff"], names, period, min_count=5)
+            total = staff.frame[staff.frame.is_total].iloc[0]
+            assert (
+                total.unit == TOTAL_UNIT
+                and round(total.sick_days_per_htv, 1) == obs[("sairauspoissaolot_pv_htv", pd.Timestamp(period))]
+            )
+            units = staff.frame[~staff.frame.is_total]
+            assert ("Sosiaalipalvelut" in set(units.unit)) == (period.year < 2023)  # sote left the city in 2023
+            assert (units.head_count == "< 5").sum() >= 2 and staff.notes
+
+    def test_a_period_without_staff_rows_gives_an_empty_table(self, inputs):
+        staff = staff_by_unit(inputs["staff"], {}, dt.date(2019, 12, 31), min_count=5)
+        assert staff.frame.empty and staff.notes == [] and staff.hidden == 0
 
 
 class TestProgrammeTargets:

@@ -100,7 +100,9 @@ class TestPeriodChanges:
         moved = period_changes(f.goals, before, inputs.strategy, period_end=PERIOD, previous_end=dt.date(2022, 6, 30))
         assert not moved.empty and set(moved.direction) <= {"parani", "heikkeni", "ei vertailukelpoinen"}
         row = moved.iloc[0]
-        assert row.before != row.after and "(1–6/2022) →" in row.text and "(Tilinpäätös 2022)" in row.text
+        assert (
+            row.before != row.after and "(osavuosikatsaus 1–6/2022) →" in row.text and "(tilinpäätös 2022)" in row.text
+        )
         same = period_changes(f.goals, f.goals, inputs.strategy, period_end=PERIOD, previous_end=PERIOD)
         assert same.empty
 

@@ -39,6 +39,6 @@ class TestQualityNotebook:
         text = outputs_text(out)
         assert "Osavuosikatsaus 1–6/2022 (30.6.2022)" in text
         assert "Estäviä virheitä ei ollut" in text
-        for heading in ("### havainnot.csv", "Kattavuus kausittain", "Syötetiedostot", "Esimerkkiarvot", "Huomautuksia: 6."):
+        for heading in ("### havainnot.csv", "Kattavuus kausittain", "Syötetiedostot", "Esimerkkiarvot", "Huomautuksia: 7."):
             assert heading in text, heading
         assert "○ ei tietoa" in text

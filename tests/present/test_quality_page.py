@@ -56,7 +56,7 @@ class TestPage:
         assert not re.search(r'(src|href)=["\']?(https?:)?//', page)  # nothing loaded from the network
         assert "<script" not in page
         assert '<th scope="col">' in page and "<caption>" in page
-        assert "Tarkistettu 28.11.2026 klo 09.05" in page
+        assert "Tarkistettu 28.11.2026 klo 9.05" in page
 
     def test_text_from_input_files_is_escaped(self, result):
         check = next(c for c in all_checks() if c.id == "havainnot.indicator_id.known")

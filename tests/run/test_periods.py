@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kpi.errors import UsageError
-from kpi.run.periods import latest_period, parse_period, period_label, periods_with_params
+from kpi.run.periods import latest_period, parse_period, periods_with_params
 
 
 class TestParsePeriod:
@@ -34,12 +34,6 @@ class TestParsePeriod:
     def test_rejected(self, text, message):
         with pytest.raises(UsageError, match=message):
             parse_period(text)
-
-
-class TestLabels:
-    def test_labels(self):
-        assert period_label(dt.date(2023, 6, 30)) == "osavuosikatsaus 1–6/2023"
-        assert period_label(dt.date(2023, 12, 31)) == "tilinpäätös 2023"
 
 
 class TestPeriodsWithParams:

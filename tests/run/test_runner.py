@@ -82,7 +82,7 @@ class TestPublishedPeriod:
         root, _ = published
         m = json.loads((root / "outputs" / "2023-06-30" / "manifest.json").read_text(encoding="utf-8"))
         assert m["period_end"] == "2023-06-30" and m["params"]["status"]["tolerance_pct"] == 5.0
-        assert len(m["input_files"]) == 8 and all(len(h) == 64 for h in m["input_files"].values())
+        assert len(m["input_files"]) == 9 and all(len(h) == 64 for h in m["input_files"].values())
         assert {"pandas", "great-expectations", "papermill", "nbconvert", "python"} <= set(m["versions"])
         assert m["gate"]["passed"] and sum(m["goal_statuses"].values()) == 15
         assert dt.datetime.fromisoformat(m["finished"]) >= dt.datetime.fromisoformat(m["started"])

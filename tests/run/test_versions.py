@@ -10,7 +10,8 @@ import pytest
 
 from kpi.errors import UsageError
 from kpi.paths import NOTEBOOKS_DIR
-from kpi.run.publish import LEGACY_REPORTS, Report, decorate, manifest_reports, navigation, version_line
+from kpi.present.pages import decorate, navigation, version_line
+from kpi.run.publish import LEGACY_REPORTS, Report, manifest_reports
 from kpi.run.versions import code_hash, fingerprint, list_versions, mark_final, next_number, versions_dir
 
 PERIOD = dt.date(2022, 12, 31)

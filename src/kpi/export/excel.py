@@ -16,12 +16,14 @@ from kpi import fi
 from kpi.inputs.strategy import Strategy
 from kpi.measures.compare import flatten
 from kpi.measures.period import PeriodFigures
+from kpi.present import tables
 
 # Excel's own format codes: Excel shows them with the reader's separators (1 234,5 in a Finnish Excel).
 EUR = '#,##0 "€"'
 DEC1 = "#,##0.0"
 DEC2 = "#,##0.00"
 PCT1 = '0.0 "%"'
+INT = "#,##0"
 EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: an example value, not a real figure
 HEADER_FONT = Font(bold=True)
 # CWE-1236: Excel (and LibreOffice) run a cell starting with one of these as a formula, so text from analysts,
@@ -36,7 +38,7 @@ class Sheet:
     name: str
     frame: pd.DataFrame
     formats: dict[str, str]
-    note: str = ""
+    note: str = ""  # under the table; each line of it in a row of its own
 
 
 def write_cell(ws: Any, row: int, column: int, value: Any) -> Cell:
@@ -187,6 +189,23 @@ def adjustment_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     )
 
 
+def staff_sheet(figures: PeriodFigures) -> Sheet:
+    """Staff per unit as published: a hidden count is its marker (``< 5``, ``x``) here too, never the number."""
+    staff = figures.staff.frame
+    frame = pd.DataFrame({tables.STAFF_COLUMNS[c]: staff[c] for c in tables.STAFF_COLUMNS})
+    frame["Esimerkkiarvo"] = staff.is_example.map(_yes)
+    formats = {
+        tables.STAFF_COLUMNS["head_count"]: INT,
+        tables.STAFF_COLUMNS["person_years"]: DEC1,
+        tables.STAFF_COLUMNS["sick_leave_days"]: INT,
+        tables.STAFF_COLUMNS["sick_days_per_htv"]: DEC1,
+        tables.STAFF_COLUMNS["respondents"]: INT,
+        tables.STAFF_COLUMNS["satisfaction"]: DEC1,
+    }
+    note = "\n".join(figures.staff.notes) if len(staff) else "Ei henkilöstölukuja tältä kaudelta."
+    return Sheet("Henkilöstö", frame.reset_index(drop=True), formats, note=note)
+
+
 def findings_sheet(figures: PeriodFigures) -> Sheet:
     f = figures.findings
     return Sheet("Havainnot", pd.DataFrame({"Luokka": f.category, "Kohde": f.subject, "Havainto": f.text}), {})
@@ -226,7 +245,7 @@ def write_workbook(
     period_changes: pd.DataFrame | None = None,
     title: str = "",
 ) -> Path:
-    """Write ``arviointikertomus_<P>.xlsx``: goals, measures, budget, adjustment, findings, changes, parameters.
+    """Write ``arviointikertomus_<P>.xlsx``: goals, measures, budget, adjustment, staff, findings, changes, parameters.
 
     Numbers are stored as numbers with a display format; rows holding an example value are filled pale
     yellow and say so in their own column; every sheet's header row is frozen and filterable. Every cell
@@ -239,6 +258,7 @@ def write_workbook(
         measures_sheet(strategy, figures),
         budget_sheet(strategy, figures),
         adjustment_sheet(strategy, figures),
+        staff_sheet(figures),
         findings_sheet(figures),
         changes_sheet(version_changes, period_changes),
         params_sheet(params),
@@ -272,8 +292,8 @@ def write_workbook(
         ws.freeze_panes = "A2"
         if len(sheet.frame):
             ws.auto_filter.ref = ws.dimensions
-        if sheet.note:
-            write_cell(ws, ws.max_row + 2, 1, sheet.note).font = Font(italic=True)
+        for k, line in enumerate(sheet.note.splitlines() if sheet.note else []):
+            write_cell(ws, ws.max_row + (2 if k == 0 else 1), 1, line).font = Font(italic=True)
     book.properties.title = title
     book.properties.creator = "kpi (Kemijärven toimenpideohjelman seuranta)"
     path.parent.mkdir(parents=True, exist_ok=True)

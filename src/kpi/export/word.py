@@ -12,6 +12,7 @@ from docx.shared import Pt
 from kpi import fi
 from kpi.inputs.strategy import Strategy
 from kpi.measures.period import PeriodFigures
+from kpi.present import tables
 
 GENERAL = "Talous ja tietojen laatu"
 TABLE_HEADERS = ("Tavoite", "Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio")
@@ -86,6 +87,23 @@ def write_findings(path: Path, *, strategy: Strategy, figures: PeriodFigures, ti
             doc.add_paragraph("Ei havaintoja tämän pilarin tavoitteista.")
         for text in own.text:
             doc.add_paragraph(text, style="List Bullet")
+    staff = figures.staff
+    if len(staff.frame):
+        # as published: small counts hidden with their markers and the footnotes that say why
+        doc.add_heading(f"Henkilöstö yksiköittäin {fi.date(period)}", level=2)
+        frame = tables.staff_table(staff.frame)
+        table = doc.add_table(rows=1, cols=len(frame.columns))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, frame.columns):
+            cell.text = str(text)
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        mark_header_row(table.rows[0])
+        for values in frame.itertuples(index=False):
+            for cell, text in zip(table.add_row().cells, values):
+                cell.text = str(text)
+        for note in staff.notes:
+            doc.add_paragraph(note)
     doc.add_heading(GENERAL, level=2)
     general = findings[findings.pillar.isna()]
     if general.empty:

@@ -109,6 +109,22 @@ ASSESSMENTS = TableSpec(
         Column("esimerkkiarvo", "is_example", "bool"),
     ),
 )
+STAFF = TableSpec(
+    "henkilosto.csv",
+    "henkilöstö yksiköittäin",
+    (
+        Column("kauden_loppu", "period_end", "date"),
+        Column("vastuualue", "responsible_area", "str"),
+        Column("yksikkö", "unit", "str"),
+        Column("henkilöstö", "head_count", "int"),
+        Column("htv", "person_years", "float"),
+        Column("sairauspoissaolopäivät", "sick_leave_days", "int"),
+        Column("kyselyyn_vastanneet", "respondents", "int", required=False),
+        Column("työtyytyväisyys", "satisfaction", "float", required=False),
+        Column("esimerkkiarvo", "is_example", "bool"),
+        Column("huomautus", "note", "str", required=False),
+    ),
+)
 
 #: Every data table of a data folder, by the name the rest of the code uses.
 TABLES: dict[str, TableSpec] = {
@@ -119,6 +135,7 @@ TABLES: dict[str, TableSpec] = {
     "adjustment": ADJUSTMENT,
     "programmes": PROGRAMMES,
     "assessments": ASSESSMENTS,
+    "staff": STAFF,
 }
 
 

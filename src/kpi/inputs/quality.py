@@ -135,8 +135,9 @@ def example_values(inputs: Inputs, period_end: dt.date) -> pd.DataFrame:
         "adjustment": "action_id",
         "programmes": "programme_id",
         "assessments": "goal_id",
+        "staff": "unit",
     }
-    value_of = {
+    value_of: dict[str, str | None] = {
         "observations": "value",
         "milestones": "status",
         "population": "population",
@@ -144,6 +145,7 @@ def example_values(inputs: Inputs, period_end: dt.date) -> pd.DataFrame:
         "adjustment": "realised_eur",
         "programmes": "status",
         "assessments": "administration_status",
+        "staff": None,  # a unit's head count may be small: staff figures are published only through privacy
     }
     parts = []
     for name, spec in TABLES.items():
@@ -153,9 +155,7 @@ def example_values(inputs: Inputs, period_end: dt.date) -> pd.DataFrame:
             item = hit.responsible_area.astype(str) + " / " + hit.account_group.astype(str)
         else:
             item = hit[item_of[name]].astype(str)
-        parts.append(
-            pd.DataFrame(
-                {"file": spec.file_name, "row": hit.source_row, "item": item, "value": hit[value_of[name]].astype(str)}
-            )
-        )
+        column = value_of[name]
+        value = hit[column].astype(str) if column else pd.Series("", index=hit.index, dtype=str)
+        parts.append(pd.DataFrame({"file": spec.file_name, "row": hit.source_row, "item": item, "value": value}))
     return pd.concat(parts, ignore_index=True)

@@ -225,14 +225,14 @@ def _unique(table: str, fields: list[str], what: str, what_fi: str) -> Check:
     )
 
 
-def _at_least_zero(table: str, field: str, what: str) -> Check:
+def _at_least_zero(table: str, field: str, what: str, what_fi: str) -> Check:
     return Check(
         f"{_stem(table)}.{field}.not_negative",
         table,
         TABLES[table].file_name,
         _header(table, field),
         f"{what} of zero or more",
-        f"{what} ei ole negatiivinen",
+        f"{what_fi} ei ole negatiivinen",
         lambda gxe: gxe.ExpectColumnValuesToBeBetween(column=field, min_value=0),
         value=field,
     )
@@ -377,9 +377,9 @@ def table_checks(strategy: Strategy | None) -> list[Check]:
             "yksi rivi kautta, vastuualuetta ja tiliryhmää kohden",
         ),
         # ranges: budgets, actuals and forecasts are amounts, never negative (changes may be)
-        _at_least_zero("budget", "original_budget", "an original budget"),
-        _at_least_zero("budget", "actual", "an actual"),
-        _at_least_zero("budget", "forecast", "a forecast"),
+        _at_least_zero("budget", "original_budget", "an original budget", "alkuperäinen talousarvio"),
+        _at_least_zero("budget", "actual", "an actual", "toteuma"),
+        _at_least_zero("budget", "forecast", "a forecast", "ennuste"),
         # missing values: at 30.6. the year-end forecast is part of the follow-up
         Check(
             "talousarvioseuranta.forecast.at_30_6",
@@ -403,10 +403,10 @@ def table_checks(strategy: Strategy | None) -> list[Check]:
             "one row per action and period end",
             "yksi rivi toimenpidettä ja kautta kohden",
         ),
-        _at_least_zero("adjustment", "planned_eur", "a planned saving"),
-        _at_least_zero("adjustment", "realised_eur", "a realised saving"),
-        _at_least_zero("adjustment", "planned_htv", "planned person-years"),
-        _at_least_zero("adjustment", "realised_htv", "realised person-years"),
+        _at_least_zero("adjustment", "planned_eur", "a planned saving", "suunniteltu säästö"),
+        _at_least_zero("adjustment", "realised_eur", "a realised saving", "toteutunut säästö"),
+        _at_least_zero("adjustment", "planned_htv", "planned person-years", "suunniteltu HTV-vähennys"),
+        _at_least_zero("adjustment", "realised_htv", "realised person-years", "toteutunut HTV-vähennys"),
         _example_values("adjustment"),
         _in_set(
             "programmes",
@@ -451,6 +451,52 @@ def table_checks(strategy: Strategy | None) -> list[Check]:
             "yksi rivi tavoitetta ja kautta kohden",
         ),
         _example_values("assessments"),
+        _in_set("staff", "responsible_area", areas, "a responsibility area of strategia.yaml", "strategian vastuualue"),
+        # uniqueness: one row per unit and period end (a unit listed twice would be counted twice in the totals)
+        _unique(
+            "staff",
+            ["period_end", "responsible_area", "unit"],
+            "one row per period end, responsibility area and unit",
+            "yksi rivi kautta, vastuualuetta ja yksikköä kohden",
+        ),
+        _at_least_zero("staff", "head_count", "a head count", "henkilöstömäärä"),
+        _at_least_zero("staff", "person_years", "person-years", "henkilötyövuodet"),
+        _at_least_zero("staff", "sick_leave_days", "sick-leave days", "sairauspoissaolopäivät"),
+        _at_least_zero("staff", "respondents", "a number of respondents", "vastaajamäärä"),
+        # ranges: a survey cannot have more respondents than the unit has staff
+        Check(
+            "henkilosto.respondents.at_most_head_count",
+            "staff",
+            "henkilosto.csv",
+            "kyselyyn_vastanneet",
+            "at most as many respondents as the unit has staff ('henkilöstö')",
+            "vastaajia enintään yhtä monta kuin yksikössä on henkilöstöä",
+            lambda gxe: gxe.ExpectColumnValuesToBeInSet(column="respondents_ok", value_set=[True]),
+            value="respondents_detail",
+        ),
+        # ranges: the survey's scale is 1–5
+        Check(
+            "henkilosto.satisfaction.scale",
+            "staff",
+            "henkilosto.csv",
+            "työtyytyväisyys",
+            "a satisfaction score between 1 and 5",
+            "työtyytyväisyys asteikolla 1–5",
+            lambda gxe: gxe.ExpectColumnValuesToBeBetween(column="satisfaction", min_value=1, max_value=5),
+            value="satisfaction",
+        ),
+        # missing values: a score needs respondents and respondents need a score (both empty when no survey)
+        Check(
+            "henkilosto.survey.complete",
+            "staff",
+            "henkilosto.csv",
+            "kyselyyn_vastanneet + työtyytyväisyys",
+            "a satisfaction score exactly where there are respondents (both empty when there was no survey)",
+            "työtyytyväisyys täsmälleen niillä riveillä, joilla on vastaajia (molemmat tyhjiä, jos kyselyä ei tehty)",
+            lambda gxe: gxe.ExpectColumnValuesToBeInSet(column="survey_ok", value_set=[True]),
+            value="unit",
+        ),
+        _example_values("staff"),
     ]
     return checks
 
@@ -594,9 +640,11 @@ def coverage_checks(period_end: dt.date) -> list[Check]:
             "havainnot.csv",
             "arvo",
             "derived indicators equal their parts (costs per resident = budget costs / population; "
-            "adjustment savings = sum of the programme's rows)",
+            "adjustment savings = sum of the programme's rows; sick-leave days per person-year and job "
+            "satisfaction = the units of henkilosto.csv)",
             "johdetut indikaattorit vastaavat osiaan (kulut/asukas = talousarvion kulut / väkiluku; "
-            "sopeutuksen säästöt = toimenpiteiden summa)",
+            "sopeutuksen säästöt = toimenpiteiden summa; sairauspoissaolot/HTV ja työtyytyväisyys = "
+            "henkilosto.csv:n yksiköt)",
             lambda gxe: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="tolerance", column_B="abs_difference", or_equal=True
             ),
@@ -604,7 +652,23 @@ def coverage_checks(period_end: dt.date) -> list[Check]:
             value="detail",
         ),
     ]
-    if period_end.month == 12:
+    checks.append(
+        # completeness: the staff figures of the period, shown per unit (with small counts hidden) in the reports
+        Check(
+            "henkilosto.complete_for_period",
+            "staff_coverage",
+            "henkilosto.csv",
+            "kauden_loppu",
+            f"staff figures for {p} (the reports show none for the period otherwise)",
+            f"henkilöstöluvut kaudelta {p} (muuten raporteissa ei ole kauden henkilöstölukuja)",
+            lambda gxe: gxe.ExpectColumnValuesToBeBetween(column="rows_at_period", min_value=1),
+            severity="soft",
+            key="period",
+            value="rows_at_period",
+            flag="no staff figures for the period",
+        )
+    )
+    if not fi.is_half_year(period_end):
         # the year-end evaluation needs both assessments of every goal; missing ones are flagged, not fatal
         checks.append(
             Check(

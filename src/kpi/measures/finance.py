@@ -77,12 +77,13 @@ def area_totals(follow_up: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``responsible_area``, ``income``, ``costs``, ``net`` (income − costs), each as budget, actual and
-        (at 30.6.) forecast: ``income_budget``, ``income_actual``, ``income_forecast`` and so on.
+        (at 30.6.) forecast: ``income_budget``, ``income_actual``, ``income_forecast`` and so on; and
+        ``expected_pct``, the share of the budget expected by the period end (``finance.expected_share_30_6``).
     """
     rows = []
     for area, g in follow_up.groupby("responsible_area", sort=False):
         inc, cost = g[g.is_income], g[~g.is_income]
-        row = {"responsible_area": area}
+        row = {"responsible_area": area, "expected_pct": float(g.expected_pct.iloc[0])}
         for what in ("budget", "actual", "forecast"):
             row[f"income_{what}"] = inc[what].sum(min_count=1)
             row[f"costs_{what}"] = cost[what].sum(min_count=1)

@@ -14,6 +14,7 @@ from kpi.measures import adjustment, changes, finance
 from kpi.measures import status as st
 from kpi.measures.assessment import three_way
 from kpi.measures.findings import evaluation_findings
+from kpi.measures.privacy import Suppressed, staff_by_unit
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class PeriodFigures:
     progress: dict[str, Any]  # adjustment.adjustment_progress
     findings: pd.DataFrame  # findings.evaluation_findings
     coverage: dict[str, int]  # inputs.quality.period_coverage
+    staff: Suppressed  # privacy.staff_by_unit, small counts hidden by params privacy.min_count
 
 
 def statuses(inputs: Inputs, period_end: dt.date, rules: st.StatusRules) -> tuple[pd.DataFrame, ...]:
@@ -87,6 +89,12 @@ def compute(inputs: Inputs, period_end: dt.date, params: dict[str, Any]) -> Peri
         adjustment.adjustment_progress(inputs["adjustment"], period_end, **targets),
         findings,
         coverage,
+        staff_by_unit(
+            inputs["staff"],
+            {a.id: a.name for a in s.responsible_areas},
+            period_end,
+            min_count=int(params["privacy"]["min_count"]),
+        ),
     )
 
 
@@ -103,4 +111,13 @@ def snapshot(figures: PeriodFigures) -> dict[str, Any]:
         },
         "measures": {r.measure_id: {"status": r.status, "reason": r.reason} for r in figures.measures.itertuples()},
         "goals": {r.goal_id: {"status": r.status, "score": number(r.score)} for r in figures.goals.itertuples()},
+        # as published: a hidden count is its marker here too, never the number
+        "staff": {
+            "min_count": figures.staff.min_count,
+            "hidden_cells": figures.staff.hidden,
+            "units": [
+                {k: (v if isinstance(v, str | bool | int) or pd.notna(v) else None) for k, v in row.items()}
+                for row in figures.staff.frame.drop(columns=["is_example"]).to_dict("records")
+            ],
+        },
     }

@@ -27,7 +27,7 @@ finally:
         del sys.modules[_name]
 
 from kpi import fi  # noqa: E402
-from kpi.present.quality import html_table  # noqa: E402
+from kpi.present.pages import html_table  # noqa: E402
 
 STATUS_ORDER = list(fi.STATUSES)
 PALETTE = {s: fi.STATUS_COLOURS[s][0] for s in STATUS_ORDER}
@@ -58,7 +58,9 @@ class FinnishTicks(matplotlib.ticker.Formatter):
         return fi.number(value, decimals)
 
 
-def figure_html(fig: plt.Figure, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> str:
+def figure_html(
+    fig: plt.Figure, *, alt: str, caption: str, data: pd.DataFrame | None = None, notes: list[str] | None = None
+) -> str:
     """A figure as an accessible HTML block: the PNG inline, `alt` stating its finding, the numbers in a table.
 
     The table behind the chart is in a collapsed ``<details>`` so a screen-reader user (or anyone) can
@@ -71,7 +73,7 @@ def figure_html(fig: plt.Figure, *, alt: str, caption: str, data: pd.DataFrame |
     src = base64.b64encode(buffer.getvalue()).decode("ascii")
     table = ""
     if data is not None:
-        table = f"<details><summary>Kaavion luvut taulukkona</summary>{html_table(data, 'Luvut: ' + caption)}</details>"
+        table = f"<details><summary>Kaavion luvut taulukkona</summary>{html_table(data, 'Luvut: ' + caption, notes=notes)}</details>"
     return (
         f'<figure class="kpi-figure"><img src="data:image/png;base64,{src}" alt="{html.escape(alt)}" '
         f'style="max-width:100%;height:auto"><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
@@ -262,4 +264,35 @@ def adjustment_chart(by_year: pd.DataFrame, *, target_eur: float, years: tuple[i
     ax.set_ylabel("M€")
     ax.yaxis.set_major_formatter(FinnishTicks())
     ax.legend(fontsize=9, loc="upper left")
+    return _laid_out(fig)
+
+
+def staff_chart(staff: pd.DataFrame) -> plt.Figure:
+    """Sick-leave days per person-year by unit, with the whole staff as a dashed line; hidden units say so in
+    words instead of a bar (``measures.privacy.staff_by_unit(...).frame``)."""
+    units = staff[~staff.is_total.astype(bool)].reset_index(drop=True)
+    total = staff[staff.is_total.astype(bool)].sick_days_per_htv
+    values = [None if isinstance(v, str) or pd.isna(v) else float(v) for v in units.sick_days_per_htv]
+    labels = [textwrap.shorten(u, 30, placeholder=" …") for u in units.unit]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.42 * len(units) + 1.4))
+    ax.barh(labels, [v or 0 for v in values], color=BLUE, edgecolor="black")
+    top = max([v for v in values if v is not None] + [1.0])
+    for y, v in enumerate(values):
+        ax.text((v or 0) + top * 0.02, y, "piilotettu" if v is None else fi.number(v, 1), va="center", fontsize=9)
+    if len(total) and not isinstance(total.iloc[0], str) and pd.notna(total.iloc[0]):
+        ax.axvline(float(total.iloc[0]), color=GREY, linestyle="--", linewidth=1.5)
+        # left of the line, so the label never runs off the figure's right edge
+        ax.text(
+            float(total.iloc[0]) - top * 0.02,
+            -0.9,
+            f"koko henkilöstö {fi.number(total.iloc[0], 1)}",
+            color="#333333",
+            fontsize=9,
+            ha="right",
+        )
+    ax.set_xlim(0, top * 1.3)
+    ax.set_ylim(len(units) - 0.5, -1.3)
+    ax.set_xlabel("Sairauspoissaolopäiviä / HTV")
+    ax.set_ylabel("")
+    ax.xaxis.set_major_formatter(FinnishTicks())
     return _laid_out(fig)

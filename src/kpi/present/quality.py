@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Any
 
 import pandas as pd
 
@@ -12,14 +11,12 @@ from kpi import fi
 from kpi.inputs.gate import GateResult
 from kpi.inputs.quality import COMPLETENESS_CODES
 from kpi.present.csp import CSP_META
+from kpi.present.pages import PAGE_CSS, html_table
 
 SEVERITY_FI = {"hard": "estävä", "soft": "huomautus"}
 # Status is never shown by colour alone: a symbol and a word go with it.
 OUTCOME_FI = {"passed": "✓ kunnossa", "failed": "✗ virhe", "flagged": "! huomautus"}
 COMPLETENESS_FI = {"value": "● arvo", "example": "◐ esimerkkiarvo", "no_data": "○ ei tietoa", "missing": "✗ puuttuu"}
-
-
-fi_date = fi.date
 
 
 def _outcome(passed: bool, severity: str) -> str:
@@ -65,7 +62,7 @@ def suite_summary(result: GateResult) -> pd.DataFrame:
 def completeness_table(matrix: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
     """The completeness matrix with symbols and words instead of codes, period ends as Finnish dates."""
     out = matrix.replace(COMPLETENESS_FI)
-    out.columns = [fi_date(c) for c in out.columns]
+    out.columns = [fi.date(c) for c in out.columns]
     out.index = [f"{names.get(i, i)} ({i})" if names else i for i in out.index]
     out.index.name = "Indikaattori"
     return out
@@ -75,7 +72,7 @@ def completeness_counts(matrix: pd.DataFrame) -> pd.DataFrame:
     """Per period end: how many indicators have a value, an example value, a no-data mark or nothing."""
     counts = matrix.apply(lambda col: col.value_counts()).reindex(list(COMPLETENESS_CODES)).fillna(0).astype(int)
     counts.index = [COMPLETENESS_FI[c] for c in counts.index]
-    counts.columns = [fi_date(c) for c in counts.columns]
+    counts.columns = [fi.date(c) for c in counts.columns]
     counts.index.name = "Tieto"
     return counts
 
@@ -86,7 +83,7 @@ def freshness_table(freshness: pd.DataFrame) -> pd.DataFrame:
         {
             "Tiedosto": freshness.file,
             "Sisältö": freshness.title,
-            "Viimeisin kausi": freshness.latest_period_end.map(fi_date),
+            "Viimeisin kausi": freshness.latest_period_end.map(fi.date),
             "Rivejä kaudelta": freshness.rows_at_period,
             "Kattaa kauden": freshness.covers_period.map({True: "✓ kyllä", False: "✗ ei"}),
             "Tarkiste (sha256)": freshness.sha256,
@@ -97,7 +94,7 @@ def freshness_table(freshness: pd.DataFrame) -> pd.DataFrame:
 def summary_fi(result: GateResult, *, examples: int | None = None) -> str:
     """A few Finnish sentences on the gate's outcome, generated from the findings."""
     f = result.findings_frame()
-    period = fi_date(result.period_end)
+    period = fi.date(result.period_end)
     errors, remarks = len(result.hard_failures), len(result.soft_findings)
     text = [f"Kauden {period} tiedoille tehtiin {len(f)} tarkistusta; {int(f.passed.sum())} niistä oli kunnossa."]
     if errors:
@@ -122,50 +119,6 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-# ---------------------------------------------------------------- the offline HTML page
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1a1a1a;background:#fff}
-main{max-width:72rem;margin:auto}
-h1{font-size:1.6rem} h2{font-size:1.25rem;margin-top:2rem}
-.status{font-weight:bold;padding:.5rem .75rem;border-left:.4rem solid;display:inline-block}
-.ok{border-color:#1b7837} .fail{border-color:#b2182b}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.95rem}
-th,td{border:1px solid #767676;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f0f0f0}
-td.num{text-align:right}
-footer{margin-top:2rem;font-size:.85rem;color:#444}
-@media print{.scroll{overflow:visible} table{page-break-inside:auto} tr{page-break-inside:avoid}}
-"""
-
-
-def html_table(frame: pd.DataFrame, caption: str, *, index: bool = False) -> str:
-    """An accessible HTML table (caption, header cells with scope, escaped text) in its own scrolling box."""
-    head = "".join(
-        f'<th scope="col">{html.escape(str(c))}</th>'
-        for c in ([frame.index.name or ""] if index else []) + list(frame.columns)
-    )
-    body = []
-    for idx, row in frame.iterrows():
-        cells = [f'<th scope="row">{html.escape(str(idx))}</th>'] if index else []
-        for value in row:
-            cls = ' class="num"' if isinstance(value, int | float) and not isinstance(value, bool) else ""
-            cells.append(f"<td{cls}>{html.escape(_text(value))}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        f'<div class="scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0"><table>'
-        f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-    )
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return "" if value is None else str(value)
-
-
 def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.DataFrame | None = None) -> str:
     """A self-contained Finnish HTML page of the gate's results (no scripts, no external resources).
 
@@ -182,7 +135,7 @@ def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.
     str
         The page; every text from the input files is HTML-escaped.
     """
-    period = fi_date(result.period_end)
+    period = fi.date(result.period_end)
     ok = result.passed
     status = "✓ Tiedot läpäisivät tarkistukset" if ok else "✗ Tiedoissa on estäviä virheitä: raportteja ei tehty"
     parts = [
@@ -207,13 +160,13 @@ def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.
         ]
     parts += ["<h2>Kaikki tarkistukset</h2>", html_table(checks, "Kaikki tarkistukset")]
     footer = (
-        f"Tarkistettu {made_at:%d.%m.%Y klo %H.%M}. Tiedot: {html.escape(str(result.data_dir))}. "
+        f"Tarkistettu {fi.timestamp(made_at)}. Tiedot: {html.escape(str(result.data_dir))}. "
         "Tarkistukset: great-expectations-kirjasto; tämä sivu ei lataa mitään verkosta."
     )
     return (
         '<!DOCTYPE html>\n<html lang="fi"><head><meta charset="utf-8">'
         f'{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Tietojen laatu {period}</title><style>{_CSS}</style></head>"
+        f"<title>Tietojen laatu {period}</title><style>{PAGE_CSS}</style></head>"
         f"<body><main>{''.join(parts)}</main><footer>{footer}</footer></body></html>\n"
     )
 
@@ -237,7 +190,7 @@ def stale_indicators_table(freshness: pd.DataFrame, names: dict[str, str]) -> pd
         {
             "Indikaattori": [f"{names.get(i, i)} ({i})" for i in old.indicator_id],
             "Lähde": old.source,
-            "Viimeisin arvo": old.latest_value_period.map(lambda d: fi_date(d) if d else "ei arvoa"),
+            "Viimeisin arvo": old.latest_value_period.map(lambda d: fi.date(d) if d else "ei arvoa"),
             "Ikä kuukausina": old.months_old.map(lambda m: "" if pd.isna(m) else str(int(m))),
         }
     )

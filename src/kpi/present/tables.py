@@ -258,3 +258,32 @@ def series_table(points: pd.DataFrame, unit: str) -> pd.DataFrame:
             "Sarjakatko ennen": points.after_break.map({True: "kyllä", False: ""}),
         }
     )
+
+
+STAFF_COLUMNS = {
+    "area": "Vastuualue",
+    "unit": "Yksikkö",
+    "head_count": "Henkilöstö",
+    "person_years": "HTV",
+    "sick_leave_days": "Sairauspoissaolopäivät",
+    "sick_days_per_htv": "Sairauspoissaolot pv/HTV",
+    "respondents": "Kyselyyn vastanneet",
+    "satisfaction": "Työtyytyväisyys (1–5)",
+}
+_STAFF_DECIMALS = {"head_count": 0, "person_years": 1, "sick_leave_days": 0, "sick_days_per_htv": 1}
+
+
+def staff_table(staff: pd.DataFrame) -> pd.DataFrame:
+    """The staff figures per unit (``measures.privacy.staff_by_unit(...).frame``) with Finnish headers.
+
+    A hidden figure keeps its marker (``< 5``, ``x``); a missing one (no survey at 30.6.) is a dash.
+    """
+
+    def cell(value: object, decimals: int) -> str:
+        return value if isinstance(value, str) else fi.number(value, decimals)  # type: ignore[arg-type]
+
+    out = pd.DataFrame({STAFF_COLUMNS["area"]: staff.area, STAFF_COLUMNS["unit"]: staff.unit})
+    for column, decimals in {**_STAFF_DECIMALS, "respondents": 0, "satisfaction": 1}.items():
+        out[STAFF_COLUMNS[column]] = [cell(v, decimals) for v in staff[column]]
+    out["Tieto"] = staff.is_example.map({True: "esimerkkiarvo", False: "todellinen"})
+    return out.reset_index(drop=True)

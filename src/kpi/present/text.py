@@ -113,10 +113,11 @@ def budget_sentence(totals: pd.DataFrame, period_end) -> str:
     """The period's operating costs and income against the budget, in one or two sentences."""
     costs, budget = totals.costs_actual.sum(), totals.costs_budget.sum()
     income = totals.income_actual.sum()
-    expected = 50 if fi.is_half_year(period_end) else 100
+    # the run's finance.expected_share_30_6 at 30.6., as the follow-up compared with it (measures.finance)
+    expected = float(totals.expected_pct.iloc[0])
     text = (
         f"Toimintakuluja kertyi {fi.date(period_end)} mennessä {fi.euros(costs)} eli "
-        f"{fi.percent(costs / budget * 100)} talousarviosta (odotettu {expected} %); toimintatuottoja "
+        f"{fi.percent(costs / budget * 100)} talousarviosta (odotettu {fi.percent(expected, 0)}); toimintatuottoja "
         f"{fi.euros(income)}."
     )
     if fi.is_half_year(period_end) and totals.costs_forecast.notna().any():
@@ -162,3 +163,26 @@ def version_changes_fi(changes_file: str) -> str:
         )
     head = f"Versio {data['version']} verrattuna versioon {data['previous_version']}, {len(rows)} muutosta:\n\n"
     return head + "\n".join(f"- {fi.escape_markdown(r['text'])}" for r in rows)
+
+
+def staff_alt(staff: pd.DataFrame) -> str:
+    """The finding of the staff chart: where sick leave per person-year is highest and lowest, and how many units
+    are hidden (``measures.privacy.staff_by_unit(...).frame``)."""
+    units = staff[~staff.is_total.astype(bool)]
+    shown = units[units.sick_days_per_htv.map(lambda v: not isinstance(v, str) and pd.notna(v))]
+    total = staff[staff.is_total.astype(bool)].sick_days_per_htv
+    hidden = len(units) - len(shown)
+    parts = []
+    if len(shown):
+        rate = shown.sick_days_per_htv.astype("float64")
+        high, low = shown.loc[rate.idxmax()], shown.loc[rate.idxmin()]
+        parts.append(
+            f"Sairauspoissaolopäiviä henkilötyövuotta kohden oli eniten yksikössä {high.unit} "
+            f"({fi.number(high.sick_days_per_htv, 1)}) ja vähiten yksikössä {low.unit} ({fi.number(low.sick_days_per_htv, 1)})"
+        )
+    if len(total) and not isinstance(total.iloc[0], str):
+        parts.append(f"koko henkilöstössä {fi.number(total.iloc[0], 1)}")
+    text = ", ".join(parts) + "." if parts else "Yksiköiden sairauspoissaoloja ei voi näyttää."
+    if hidden:
+        text += f" {hidden} yksikön luvut on piilotettu tietosuojan vuoksi, eikä niitä ole kaaviossa."
+    return text

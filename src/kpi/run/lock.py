@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from kpi import fi
 from kpi.errors import UsageError
 from kpi.paths import display
 
@@ -33,7 +34,7 @@ def _holder(fh: IO[str]) -> dict:
 
 def _describe(holder: dict) -> str:
     started = holder.get("started")
-    when = f", started {dt.datetime.fromisoformat(started):%d.%m.%Y %H.%M.%S}" if started else ""
+    when = f", started {fi.timestamp(started, seconds=True)}" if started else ""
     return f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}: `{holder.get('command', 'kpi')}`{when}"
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from kpi import fi
 from kpi.errors import UsageError
 from kpi.paths import PARAMS_DIR
 
@@ -40,13 +39,6 @@ def parse_period(text: str) -> dt.date:
             f"(e.g. {date.year}-06-30 or {date.year}-12-31)"
         )
     return date
-
-
-def period_label(period_end: dt.date) -> str:
-    """Return the Finnish name of a period: ``osavuosikatsaus 1–6/2023`` or ``tilinpäätös 2023``."""
-    if fi.is_half_year(period_end):
-        return f"osavuosikatsaus 1–6/{period_end.year}"
-    return f"tilinpäätös {period_end.year}"
 
 
 def periods_with_params(params_dir: Path = PARAMS_DIR) -> list[dt.date]:

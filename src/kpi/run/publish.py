@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html
 import json
 import os
 import shutil
@@ -17,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from kpi.errors import NotebookError
-from kpi.fi import period_label, status_label
 from kpi.files import replace_folder, staging_folder, write_atomically
 from kpi.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display
-from kpi.present.csp import CSP_META
+from kpi.present.pages import IndexPeriod, decorate, index_page, navigation
 
 QUALITY_REPORT = "00_tietojen_laatu"
 PILLAR_NOTEBOOK = "pilari.ipynb"
@@ -232,75 +230,6 @@ def export_html(executed: Path, *, title: str) -> str:
     return body
 
 
-NAV_START, NAV_END = "<!--kpi-nav-->", "<!--/kpi-nav-->"
-FOOT_START, FOOT_END = "<!--kpi-footer-->", "<!--/kpi-footer-->"
-
-
-def _strip(page: str, start: str, end: str) -> str:
-    if start in page:
-        page = page[: page.index(start)] + page[page.index(end) + len(end) :]
-    return page
-
-
-def decorate(page: str, *, nav: str, footer: str | None = None) -> str:
-    """Put the navigation at the top of the page's body and the provenance footer at its end.
-
-    Idempotent: a page decorated before gets its navigation (and footer, when given) replaced, so a version
-    can be re-labelled (final, newer draft) or moved to another folder depth without exporting it again.
-    """
-    page = _strip(page, NAV_START, NAV_END)
-    at = page.index(">", page.index("<body")) + 1
-    page = page[:at] + NAV_START + nav + NAV_END + page[at:]
-    if footer is not None:
-        page = _strip(page, FOOT_START, FOOT_END)
-        end = page.rindex("</body>")
-        page = page[:end] + FOOT_START + footer + FOOT_END + page[end:]
-    return page
-
-
-def version_line(number: int, final: int | None) -> str:
-    """``Versio 3 · luonnos (lopullinen on versio 2)``: which run of the period the reader is looking at."""
-    if final == number:
-        return f"Versio {number} · lopullinen"
-    return f"Versio {number} · luonnos" + (f" (lopullinen on versio {final})" if final else "")
-
-
-def navigation(
-    period_end: dt.date,
-    name: str,
-    periods: list[dt.date],
-    *,
-    titles: dict[str, str],
-    root: str = "../",
-    version: str = "",
-) -> str:
-    """Links to the index, the other reports of the period, and the same report of the neighbouring periods.
-
-    `titles` maps the period's page names to their titles, in reading order (``{r.name: r.title for r in
-    reports}``); `root` leads from the page's folder to ``outputs/`` (``../`` for a published period, deeper for
-    a kept version); `version` is the version line shown above the links.
-    """
-    links = [f'<li><a href="{root}index.html">Kaikki kaudet (etusivu)</a></li>']
-    for other, title in titles.items():
-        current = ' aria-current="page"' if other == name else ""
-        links.append(f'<li><a href="{other}.html"{current}>{html.escape(title)}</a></li>')
-    k = periods.index(period_end) if period_end in periods else -1
-    if k > 0:
-        p = periods[k - 1]
-        links.append(
-            f'<li><a href="{root}{p.isoformat()}/{name}.html">← {html.escape(titles[name])}: edellinen kausi '
-            f"{html.escape(period_label(p))}</a></li>"
-        )
-    if 0 <= k < len(periods) - 1:
-        p = periods[k + 1]
-        links.append(
-            f'<li><a href="{root}{p.isoformat()}/{name}.html">{html.escape(titles[name])}: seuraava kausi '
-            f"{html.escape(period_label(p))} →</a></li>"
-        )
-    line = f'<p class="kpi-version">{html.escape(version)}</p>' if version else ""
-    return f'<nav class="kpi-nav" aria-label="Raportit">{line}<ul>{"".join(links)}</ul></nav>'
-
-
 def relabel(folder: Path, period_end: dt.date, periods: list[dt.date], *, root: str, version: str) -> None:
     """Rewrite the navigation of every report in `folder` (after a move or a change of final version).
 
@@ -335,21 +264,6 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def footer(manifest: dict[str, Any]) -> str:
-    """The provenance line on every page: when, from which files, with which parameters and software."""
-    made = dt.datetime.fromisoformat(manifest["finished"])
-    files = ", ".join(f"{name} ({digest[:8]})" for name, digest in manifest["input_files"].items())
-    status = manifest["params"]["status"]
-    text = (
-        f"Tehty {made:%d.%m.%Y klo %H.%M} ({display(Path(manifest['data_dir']))}). Syötetiedostot ja "
-        f"tarkisteet: {files}. Parametrit: params/default.yaml ← params/{manifest['period_end']}.yaml"
-        f"{' ← ' + ', '.join(manifest['overrides']) if manifest['overrides'] else ''}; osittaisen toteuman "
-        f"raja {status['tolerance_pct']} %. Ohjelmisto: kpi {manifest['versions'].get('kpi')}, "
-        f"commit {manifest.get('commit') or 'ei tiedossa'}. Täydet tiedot: manifest.json."
-    )
-    return f'<footer class="kpi-footer"><p>{html.escape(text)}</p></footer>'
-
-
 def publish(version_dir: Path, target: Path, *, period_end: dt.date, periods: list[dt.date], version: str) -> None:
     """Publish a kept version as ``outputs/<period>/``: copied to a hidden folder, relabelled, then renamed in.
 
@@ -373,66 +287,41 @@ def make_staging(outputs_dir: Path, period_end: dt.date) -> Path:
 def write_index(outputs_dir: Path) -> Path:
     """Regenerate ``outputs/index.html``: every published period with its reports, version, goal statuses and run time.
 
-    A period marked final shows its final version; a newer draft run after that is linked beside it.
+    A period marked final shows its final version; a newer draft run after that is linked beside it. The title is
+    the newest period's report title (``report.title``), the pillars those of its pillar pages.
     """
     from kpi.run.versions import final_marked_at, list_versions
 
-    sections = []
-    pillars: list[str] | None = None  # the titles of the newest period's pillar pages, for the introduction
-    for manifest_path in sorted(outputs_dir.glob("20??-??-??/manifest.json"), reverse=True):
+    periods = []
+    title, pillars = "Toimenpideohjelman seuranta", []
+    for n, manifest_path in enumerate(sorted(outputs_dir.glob("20??-??-??/manifest.json"), reverse=True)):
         m = json.loads(manifest_path.read_text(encoding="utf-8"))
         p = dt.date.fromisoformat(m["period_end"])
-        goals = m.get("goal_statuses", {})
-        summary = ", ".join(f"{html.escape(status_label(s))}: {n}" for s, n in goals.items() if n)
         pages = manifest_reports(m)
-        if pillars is None:
+        if n == 0:
+            title = m.get("params", {}).get("report", {}).get("title") or title
             pillars = [r.title for r in pages if "pillar" in r.parameters]
-        links = "".join(f'<li><a href="{p.isoformat()}/{r.name}.html">{html.escape(r.title)}</a></li>' for r in pages)
-        made = dt.datetime.fromisoformat(m["finished"])
         versions = list_versions(outputs_dir, p)
         final = next((v for v in versions if v.final), None)
-        state = ""
-        if m.get("version"):
-            marked = final_marked_at(outputs_dir, p)
-            state = (
-                f"Versio {m['version']} · lopullinen (merkitty {marked:%d.%m.%Y})"
-                if final and final.number == m["version"]
-                else f"Versio {m['version']} · luonnos"
-            )
-            newer = [v for v in versions if v.number > m["version"]]
-            if newer:
-                v = newer[-1]
-                summary_page = manifest_reports(v.manifest)[-1].name
-                state += (
-                    f' · uudempi luonnos: <a href="{VERSIONS_LINK}/{p.isoformat()}/{v.number:03d}/{summary_page}.html">'
-                    f"versio {v.number}, {dt.datetime.fromisoformat(v.manifest['finished']):%d.%m.%Y klo %H.%M}</a>"
+        newer = [v for v in versions if m.get("version") and v.number > m["version"]]
+        periods.append(
+            IndexPeriod(
+                period_end=p,
+                pages=[(f"{p.isoformat()}/{r.name}.html", r.title) for r in pages],
+                finished=dt.datetime.fromisoformat(m["finished"]),
+                goal_statuses=m.get("goal_statuses", {}),
+                example_values=bool(m.get("example_values")),
+                version=m.get("version"),
+                final_marked=final_marked_at(outputs_dir, p) if final and final.number == m.get("version") else None,
+                newer_draft=(
+                    f"{VERSIONS_LINK}/{p.isoformat()}/{newer[-1].number:03d}/"
+                    f"{manifest_reports(newer[-1].manifest)[-1].name}.html",
+                    newer[-1].number,
+                    dt.datetime.fromisoformat(newer[-1].manifest["finished"]),
                 )
-            state = f'<p class="state">{state}</p>'
-        sections.append(
-            f'<section><h2>{html.escape(period_label(p, long=True))}</h2>{state}<ul class="reports">{links}</ul>'
-            f"<p>Tavoitteiden tila tietojen perusteella: {summary or 'ei tietoa'}. Esimerkkiarvoja: "
-            f"{'kyllä' if m.get('example_values') else 'ei'}. Tehty {made:%d.%m.%Y klo %H.%M}.</p></section>"
+                if newer
+                else None,
+            )
         )
-    body = "".join(sections) if sections else "<p>Ei julkaistuja kausia.</p>"
-    pillars = pillars or []
-    pillar_text = (
-        "pilari " + pillars[0]
-        if len(pillars) == 1
-        else "pilarit" + (" " + ", ".join(pillars[:-1]) + " ja " + pillars[-1] if pillars else "")
-    )
-    page = f"""<!DOCTYPE html>
-<html lang="fi"><head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kemijärven toimenpideohjelman seuranta</title>
-<style>body{{font-family:system-ui,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1a1a1a}}
-main{{max-width:72rem;margin:auto}} .scroll{{overflow-x:auto}} table{{border-collapse:collapse}}
-h1{{font-size:clamp(1.5rem,5vw,2.2rem);line-height:1.25;overflow-wrap:break-word;hyphens:auto}}
-section{{border-top:1px solid #767676;margin-top:1.5rem}} h2{{font-size:1.3rem;margin:.75rem 0 .25rem}}
-ul.reports{{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}} .state{{font-weight:600}}
-th,td{{border:1px solid #767676;padding:.4rem .6rem;text-align:left;vertical-align:top}} thead th{{background:#f0f0f0}}
-a{{color:#0b57a4}}</style></head>
-<body><main><h1>Kemijärven toimenpideohjelman 2021–2023 seuranta</h1>
-<p>Tarkastuslautakunnan seurantaraportit kausittain. Kunkin kauden raportit: tietojen laatu, {html.escape(pillar_text)}
-sekä koottu seuranta. Päivitetty {dt.datetime.now():%d.%m.%Y klo %H.%M}.</p>
-{body}</main></body></html>
-"""
+    page = index_page(periods, title=title, pillars=pillars, now=dt.datetime.now())
     return write_atomically(outputs_dir / "index.html", page)

@@ -14,7 +14,7 @@ from typing import Any
 
 from kpi.export.excel import write_workbook
 from kpi.export.word import write_findings
-from kpi.fi import STATUSES
+from kpi.fi import STATUSES, period_label
 from kpi.files import make_readable, write_atomically
 from kpi.inputs.datasets import Inputs
 from kpi.inputs.gate import DataQualityError, GateResult, great_expectations, run_gate, save_result
@@ -35,26 +35,23 @@ from kpi.paths import (
     display,
     quality_page_path,
 )
+from kpi.present.pages import decorate, footer, navigation, version_line
 from kpi.present.quality import render_quality_page
 from kpi.run import versions
 from kpi.run.params import load_params, quality_settings
-from kpi.run.periods import period_label, periods_with_params
+from kpi.run.periods import periods_with_params
 from kpi.run.progress import Progress
 from kpi.run.publish import (
     FAILED_DIR_NAME,
     ExecutedNotebook,
     Report,
-    decorate,
     execute_notebooks,
     export_html,
-    footer,
     git_commit,
     make_staging,
-    navigation,
     publish,
     relabel,
     reports,
-    version_line,
     write_index,
 )
 from kpi.run.versions import (

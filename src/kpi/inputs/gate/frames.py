@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from kpi import fi
-from kpi.inputs.derived import adjustment_by_year
+from kpi.inputs.derived import adjustment_by_year, staff_totals
 from kpi.inputs.strategy import Strategy
 from kpi.inputs.suites import ACCOUNT_GROUPS
 
@@ -71,8 +71,20 @@ def _programmes_frame(programmes: pd.DataFrame, strategy: Strategy) -> pd.DataFr
     return programmes
 
 
+def _staff_frame(staff: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
+    respondents, heads = staff.respondents.astype("float64"), staff.head_count.astype("float64")
+    staff["respondents_ok"] = respondents.isna() | heads.isna() | (respondents <= heads)
+    staff["respondents_detail"] = _detail(
+        staff, ~staff.respondents_ok.to_numpy(dtype=bool), lambda r: f"{r.respondents} of {r.head_count} ({r.unit})"
+    )
+    # respondents > 0 ⇔ a score; 0 respondents with no score is a survey nobody answered
+    staff["survey_ok"] = (respondents.fillna(0) > 0) == staff.satisfaction.notna()
+    return staff
+
+
 #: The derived columns a typed table's own checks need beyond the common ones, per table.
 DERIVED = {
+    "staff": _staff_frame,
     "observations": _observations_frame,
     "population": _population_frame,
     "budget": _budget_frame,
@@ -159,7 +171,11 @@ def coverage_frames(
     assessment_coverage = pd.DataFrame(
         [{"goal_id": g.id, "rows_at_period": int(a_now.get(g.id, 0))} for g in strategy.goals]
     )
+    staff_coverage = pd.DataFrame(
+        [{"period": fi.date(period_end), "rows_at_period": int((tables["staff"].period_end == stamp).sum())}]
+    )
     return {
+        "staff_coverage": staff_coverage,
         "indicator_coverage": indicator_coverage,
         "milestone_coverage": milestone_coverage,
         "population_coverage": population_coverage,
@@ -179,7 +195,8 @@ def consistency_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         resident (``toimintakulut_per_asukas`` = the budget's operating costs / population, ±1 € for
         rounding) and the adjustment programme's cumulative savings and person-years (= the per-year totals
         of ``sopeuttamisohjelma.xlsx`` up to this period, :func:`kpi.inputs.derived.adjustment_by_year`, the
-        same the reports use; ±0,01 M€ / ±0,5 HTV).
+        same the reports use; ±0,01 M€ / ±0,5 HTV); the city's sick-leave days per person-year and job
+        satisfaction from the units of ``henkilosto.csv`` (:func:`kpi.inputs.derived.staff_totals`).
     """
     obs = tables["observations"].dropna(subset=["value"]).set_index(["indicator_id", "period_end"]).value
     budget = tables["budget"]
@@ -211,4 +228,9 @@ def consistency_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         by_year = adjustment_by_year(adj, pd.Timestamp(period).date())
         add("sopeutus_saasto_kertyma", period, by_year.realised_eur.sum() / 1e6, 0.01)
         add("sopeutus_htv_kertyma", period, by_year.realised_htv.sum(), 0.5)
+    for period, units in tables["staff"].groupby("period_end"):
+        # the city's figures are the units' totals: ±0,1 day for rounding, ±0,05 for unit means given to 0,1
+        figures = staff_totals(units)
+        add("sairauspoissaolot_pv_htv", period, figures["sick_days_per_htv"], 0.1)
+        add("tyotyytyvaisyys", period, figures["satisfaction"], 0.05)
     return pd.DataFrame(rows, columns=["check", "given", "computed", "abs_difference", "tolerance", "detail"])
