@@ -103,6 +103,39 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--period", metavar="YYYY-MM-DD", required=True, help="period end: YYYY-06-30 or YYYY-12-31")
     f.add_argument("--version", type=int, metavar="N", help="which version (default: the newest)")
 
+    im = sub.add_parser(
+        "import",
+        help="read official statistics files (PxWeb CSV, json-stat2, Sotkanet …), check them and merge them into "
+        "vertailu.csv of the data folder",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    im.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to import (a classification file too)")
+    im.add_argument("--data-dir", type=Path, default=DATA_RAW, metavar="DIR", help=f"(default: {display(DATA_RAW)})")
+    im.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    im.add_argument(
+        "--only-comparison",
+        action="store_true",
+        help="keep only the rows of comparison.municipality, comparison.peers and the whole country (a national "
+        "monthly series is large)",
+    )
+    fe = sub.add_parser(
+        "fetch",
+        help="download the configured tables for the municipality and its peers (StatFin, Sotkanet) into "
+        "<data dir>/avoin/, then import them",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fe.add_argument("--data-dir", type=Path, default=DATA_RAW, metavar="DIR", help=f"(default: {display(DATA_RAW)})")
+    fe.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="overrides",
+        help="override a parameter, e.g. --set comparison.fetch.statfin_url=http://127.0.0.1:8000 (repeatable)",
+    )
+
     sub.add_parser("periods", help="list the periods that have a params file")
     sub.add_parser("checks", help="list every data-quality check: id, default severity, file, column, what it expects")
     return parser
@@ -165,7 +198,9 @@ def _run_summary(result: PeriodResult) -> None:
         for text in changes.text[:12]:
             print(f"  {text}")
         if len(changes) > 12:
-            print(f"  … and {len(changes) - 12} more ({result.reports[-1].name}.html, the Excel sheet Muutokset)")
+            from kpi.run.publish import summary_page
+
+            print(f"  … and {len(changes) - 12} more ({summary_page(result.reports)}.html, the Excel sheet Muutokset)")
     if result.final_version:
         print(
             f"Version {result.final_version} is final, so this run is a draft beside it: "
@@ -197,6 +232,23 @@ def _list_versions(period) -> int:
             f"{'–' if listed is None else len(listed):>7}  {', '.join(v.manifest.get('overrides', [])) or '–'}"
         )
     print(f"Kept in {display(versions_dir(OUTPUTS_DIR, period))}/")
+    return 0
+
+
+def _fetch(args: argparse.Namespace, progress: Progress) -> int:
+    """Download the configured tables (the newest period's parameters with --set), then import what came."""
+    from kpi.run.fetch import FetchSettings, fetch
+    from kpi.run.importing import import_files
+
+    params = load_params(latest_period(PARAMS_DIR), params_dir=PARAMS_DIR, overrides=args.overrides)
+    settings = FetchSettings.from_params(params)
+    saved = fetch(settings, settings.codes(), args.data_dir, progress=progress)
+    if not saved:
+        print("Nothing to fetch: comparison.fetch lists no tables.")
+        return 0
+    # a Sotkanet region list maps region ids to municipality codes for the data beside it; it is no data itself
+    _, _, text = import_files([p for p in saved if "regions" not in p.name], args.data_dir)
+    print(text)
     return 0
 
 
@@ -235,6 +287,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if not args.data_dir.is_dir():
             raise UsageError(f"--data-dir {args.data_dir}: no such folder")
+        if args.command == "import":
+            from kpi.run.importing import import_files
+
+            only = None
+            if args.only_comparison:
+                from kpi.run.fetch import FetchSettings
+
+                params = load_params(latest_period(PARAMS_DIR), params_dir=PARAMS_DIR)
+                only = set(FetchSettings.from_params(params).codes())
+            _, _, text = import_files(args.paths, args.data_dir, dry_run=args.dry_run, only=only)
+            print(text)
+            return 0
+        if args.command == "fetch":
+            return _fetch(args, progress)
         if args.command == "run":
             periods = _periods(args)  # bad arguments are refused before the lock makes outputs/
             with run_lock(OUTPUTS_DIR):

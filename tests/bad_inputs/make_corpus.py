@@ -173,6 +173,8 @@ def strategy_case(old: str, new: str) -> Callable[[Path], None]:
 
 
 # case: (file it replaces, how it is broken, words the message must contain)
+COMPARISON_HEAD = "kuntakoodi;kunta;indikaattori;indikaattorin_nimi;kausi;arvo;yksikkö;lähde;taulukko;haettu\r\n"
+
 CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
     "missing_column": (
         "havainnot.csv",
@@ -420,6 +422,28 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
             lambda s: s.rstrip("\r\n") + "\r\n31.12.2022;elinvoimapalvelut;Yhteensä;661;598,8;11018;485;3,6;kyllä;\r\n",
         ),
         ["henkilosto.csv", "column 'yksikkö'", "no total row"],
+    ),
+    # vertailu.csv (official statistics from kpi import): a short file in place of the 3 MB one is enough
+    "comparison_unknown_municipality": (
+        "vertailu.csv",
+        bytes_case(
+            (
+                COMPARISON_HEAD
+                + "320;Kemijärvi;vakiluku;Väkiluku;2022;6996;henkilöä;THL Sotkanet;sotkanet:127;2026-11-30\r\n"
+                "999;Tuntematon;vakiluku;Väkiluku;2022;1234;henkilöä;THL Sotkanet;sotkanet:127;2026-11-30\r\n"
+            ).encode("utf-8-sig")
+        ),
+        ["vertailu.csv", "column 'kuntakoodi'", "a municipality code of the classification", "999 Tuntematon"],
+    ),
+    "comparison_text_in_value": (
+        "vertailu.csv",
+        bytes_case(
+            (
+                COMPARISON_HEAD
+                + "320;Kemijärvi;vakiluku;Väkiluku;2022;noin 7000;henkilöä;THL Sotkanet;sotkanet:127;2026-11-30\r\n"
+            ).encode("utf-8-sig")
+        ),
+        ["vertailu.csv", "column 'arvo'", "'noin 7000'"],
     ),
     "strategy_indicator_without_unit": (
         "strategia.yaml",

@@ -89,7 +89,7 @@ class TestExcel:
         header, measures = rows(ws)
         assert len(measures) == 57
         cost = next(m for m in measures if m["Indikaattori"] == "Toimintakulut asukasta kohden")
-        assert cost["Arvo"] == pytest.approx(13417.0) and isinstance(cost["Arvo"], int | float)
+        assert cost["Arvo"] == pytest.approx(13536.0) and isinstance(cost["Arvo"], int | float)
         value_col = header.index("Arvo") + 1
         assert ws.cell(row=2, column=value_col).number_format == "#,##0.00"
         example_row = next(k for k, m in enumerate(measures, start=2) if m["Esimerkkiarvo"] == "kyllä")
@@ -203,3 +203,50 @@ class TestFormulaInjection:
         assert params_rows["report.commentary"] == INJECTED
         shown = [c for ws in book for r in ws.iter_rows() for c in r if c.value == INJECTED]
         assert len(shown) >= 3 and all(c.data_type == "s" and c.quotePrefix for c in shown)
+
+
+class TestComparisonInTheAuditMaterial:
+    """With official statistics in the data folder, Excel gains the sheet Vertailu and Word a comparison section."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def with_comparison(cls, tmp_path_factory):
+        from kpi.inputs.comparison import classification_of, read_comparison
+        from kpi.measures.comparison import compare
+
+        inputs = load_inputs(DATA_RAW)
+        params = load_params(PERIOD)
+        figures = compute(inputs, PERIOD, params)
+        compared = compare(read_comparison(DATA_RAW), classification_of(DATA_RAW), params["comparison"], PERIOD)
+        root = tmp_path_factory.mktemp("compared")
+        xlsx = write_workbook(
+            root / "a.xlsx", strategy=inputs.strategy, figures=figures, params=params, title="T", comparison=compared
+        )
+        word = write_findings(
+            root / "h.docx", strategy=inputs.strategy, figures=figures, title="T", comparison=compared
+        )
+        return compared, xlsx, word
+
+    def test_excel_sheet_vertailu_has_numbers_with_year_and_source(self, with_comparison):
+        compared, xlsx, _ = with_comparison
+        book = openpyxl.load_workbook(xlsx)
+        assert book.sheetnames.index("Vertailu") == book.sheetnames.index("Henkilöstö") + 1
+        _, found = rows(book["Vertailu"])
+        margin = {r["Tunnusluku"]: r for r in found}["Vuosikate"]
+        assert margin["Kemijärvi"] == pytest.approx(695.9) and margin["Vuosi"] == "2020"
+        assert isinstance(margin["Vertailukuntien mediaani"], float)
+        assert "kuntien avainluvut" in margin["Lähde"] and "CC BY 4.0" in margin["Lähde"]
+        notes = [c.value for c in book["Vertailu"]["A"] if c.value and str(c.value).startswith("Vertailukunnat:")]
+        assert notes and "Rovaniemi" in notes[0]
+        findings = [r[2] for r in book["Havainnot"].iter_rows(values_only=True) if r[0] == "vertailu"]
+        assert findings == compared.findings and any(f.startswith("Vuosikate 695,9") for f in findings)
+
+    def test_word_has_a_comparison_section(self, with_comparison):
+        compared, _, word = with_comparison
+        doc = docx.Document(str(word))
+        headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+        assert "Vertailu muihin kuntiin" in headings
+        texts = [p.text for p in doc.paragraphs]
+        assert any(t.startswith("Vuosikate 695,9\u00a0€/asukas vuonna 2020") for t in texts)
+        table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Tunnusluku")
+        assert table.rows[0].cells[2].text == "Kemijärvi" and len(table.rows) == len(compared.key.summary) + 1

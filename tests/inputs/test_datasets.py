@@ -57,7 +57,8 @@ class TestCompleteness:
 
 class TestRealFiguresAndExamples:
     @pytest.mark.parametrize(
-        ("period", "population"), [("2020-12-31", 7191), ("2021-12-31", 7105), ("2023-12-31", 7029)]
+        ("period", "population"),
+        [("2020-12-31", 7191), ("2021-12-31", 7105), ("2022-12-31", 6996), ("2023-12-31", 7029)],  # 2022: Sotkanet
     )
     def test_real_population_with_its_source(self, inputs, period, population):
         pop = inputs["population"]
@@ -84,6 +85,15 @@ class TestRealFiguresAndExamples:
         real = obs[obs.value.notna() & ~obs.is_example]
         assert len(real) >= 9
         assert real.source.str.startswith("https://").all()
+
+    @pytest.mark.parametrize(
+        ("indicator", "real"), [("vuosikate_eur_asukas", 695.9), ("lainakanta_eur_asukas", 5573.6)]
+    )
+    def test_2020_key_figures_are_the_official_ones(self, inputs, indicator, real):
+        # Tilastokeskus, kuntien avainluvut 2021: the same figures are in vertailu.csv
+        row = value(inputs, indicator, "2020-12-31")
+        assert row.value == real and not row.is_example and "kuntien avainluvut" in row.note
+        assert next(i for i in inputs.strategy.indicators if i.id == indicator).baseline == real
 
     def test_2022_adjustment_savings_total_the_real_1_3_meur(self, inputs):
         adj = inputs["adjustment"]

@@ -37,6 +37,7 @@ class TestEmbeddedData:
             "ohjelmat.csv",
             "arviot.csv",
             "henkilosto.csv",
+            "vertailu.csv",
         }
         assert len(year_end.findings) > 140
 

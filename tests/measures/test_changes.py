@@ -50,7 +50,7 @@ class TestIndicatorChanges:
         assert pd.isna(row.change_year_ago) and pd.isna(row.change_baseline)
         assert "sarjakatko (Sote-uudistus)" in row.note
         # flow: the 1–12 total is not compared with the 1–6 total of 30.6.2023, and the note says why
-        assert row.previous == 3187 and pd.isna(row.change_previous)
+        assert row.previous == 3199 and pd.isna(row.change_previous)
         assert "kertymä 1–12 ei vertailukelpoinen kauden 30.6.2023 kanssa" in row.note
 
     def test_no_value_no_change(self, inputs):

@@ -80,8 +80,8 @@ class TestKeyFigures:
         k = k.set_index("figure")
         assert k.loc["Tilikauden tulos", "value"] == 8.5 and not k.loc["Tilikauden tulos", "is_example"]
         assert k.loc["Toimintakate", "value"] == pytest.approx(15.6 - 94.7, abs=0.01)
-        assert k.loc["Lainakanta", "value"] == pytest.approx(4050 * 7058 / 1e6)
-        assert k.loc["Väkiluku", "value"] == 7058
+        assert k.loc["Lainakanta", "value"] == pytest.approx(5189 * 6996 / 1e6)  # € per resident × the real population
+        assert k.loc["Väkiluku", "value"] == 6996 and not k.loc["Väkiluku", "is_example"]  # Sotkanet, real
 
     def test_per_resident(self):
         pop = pd.DataFrame({"period_end": [MID], "population": [7000]})

@@ -51,6 +51,16 @@ def test_workbook_runs_for_a_period(report, period, tmp_path):
                         "### Tietojen laatu"):
             assert caption in text, caption
         assert ("ennuste 31.12." in text) == period.endswith("06-30")
+    elif report.notebook == "05_vertailu.ipynb":
+        assert text.startswith("# Vertailu\n\nKemijärvi ja kahdeksan vertailukuntaa — Kemi, Tornio,")
+        for caption in ("Väkiluvun muutos", "Keskeiset tunnusluvut ja vertailukuntien mediaani",
+                        "Työttömyysaste vuosittain, %", "- Kemijärvi menetti väestöstään", "Vertailun lähteet"):
+            assert caption in text, caption
+        assert "Lähde: Tilastokeskus, kuntien avainluvut 2020–2021, CC BY 4.0." in text
+        # open figures published after the period end are left out, and the page says how old its newest one is
+        latest = {"2022-06-30": "2021", "2023-12-31": "2022"}[period]
+        assert f"Uusimmat avoimet tiedot ovat vuodelta {latest}; raportin kausi on" in text
+        assert ("Väkiluku 2022" in text) == (period == "2023-12-31")
     else:
         assert "tavoitteesta" in text and "Arviot:" in text
         # the pillar's own title and goals, and no other pillar's

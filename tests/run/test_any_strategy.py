@@ -22,7 +22,7 @@ PILLARS = {
     "03_identiteetti": "Identiteetti",
     "04_yhteistyo": "Yhteistyö",
 }
-PAGES = ["00_tietojen_laatu", *PILLARS, "05_seuranta"]
+PAGES = ["00_tietojen_laatu", *PILLARS, "05_seuranta", "06_vertailu"]
 pytestmark = pytest.mark.xdist_group("any_strategy")
 
 
@@ -71,7 +71,7 @@ def test_pillar_page_is_titled_by_its_pillar_and_shows_its_goals(four_pillars, n
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_navigation_of_every_page_links_all_six(four_pillars, name):
+def test_navigation_of_every_page_links_all_seven(four_pillars, name):
     outputs, _ = four_pillars
     page = (outputs / PERIOD.isoformat() / f"{name}.html").read_text(encoding="utf-8")
     nav = re.search(r'<nav class="kpi-nav".*?</nav>', page, flags=re.S).group(0)

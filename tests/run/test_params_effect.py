@@ -52,6 +52,7 @@ class Case:
     period: dt.date | None  # the period where the change shows on the embedded data
     probe: str  # figures: "<frame>.<column>" of PeriodFigures; gate: the check id; otherwise a note
     what: str  # what differs, in words
+    also: tuple[str, ...] = ()  # other --set overrides of both runs, where the parameter acts only with them
 
 
 CASES: dict[str, Case] = {
@@ -80,6 +81,34 @@ CASES: dict[str, Case] = {
     ),
     "finance.overrun_threshold_pct": Case("7", "figures", END, "follow_up.flag", "overrun / shortfall flags"),
     "finance.expected_share_30_6": Case("40", "figures", MID, "follow_up.flag", "overrun / shortfall flags"),
+    # workbook 05_vertailu: whom the city is compared with
+    "comparison.municipality": Case("698", "comparison", END, "city", "another city (Rovaniemi) is compared"),
+    "comparison.peers": Case("[240, 851]", "comparison", END, "peers", "two peers instead of eight"),
+    "comparison.peer_group": Case(
+        "maakunta", "comparison", END, "peers", "the peers of the same maakunta", ("comparison.peers=[]",)
+    ),
+    "comparison.peer_population": Case(
+        "[5000, 0]",
+        "comparison",
+        END,
+        "peers",
+        "only the group's peers of 5 000 residents or more",
+        ("comparison.peers=[]", "comparison.peer_group=maakunta"),
+    ),
+    # kpi fetch: what is downloaded, from where, how patiently (tests/run/test_fetch.py shows each is obeyed)
+    "comparison.fetch.statfin_url": Case(
+        "http://127.0.0.1:9/StatFin", "fetch", END, "statfin_url", "the StatFin address"
+    ),
+    "comparison.fetch.sotkanet_url": Case(
+        "http://127.0.0.1:9/rest", "fetch", END, "sotkanet_url", "the Sotkanet address"
+    ),
+    "comparison.fetch.timeout_s": Case("5", "fetch", END, "timeout_s", "how long one answer is waited for"),
+    "comparison.fetch.retries": Case("1", "fetch", END, "retries", "how often a failed request is retried"),
+    "comparison.fetch.statfin_tables": Case("[]", "fetch", END, "statfin_tables", "no StatFin table is fetched"),
+    "comparison.fetch.sotkanet_indicators": Case(
+        "[127, 289]", "fetch", END, "sotkanet_indicators", "another indicator"
+    ),
+    "comparison.fetch.sotkanet_years": Case("[2010, 2022]", "fetch", END, "sotkanet_years", "other years"),
     # a unit of 4 persons is hidden at the default 5 and shown at 3
     "privacy.min_count": Case("3", "figures", END, "staff.head_count", "staff counts hidden"),
 }
@@ -158,7 +187,7 @@ def params_for(path: str, *, changed: bool) -> dict[str, Any]:
     """The merged parameters of the case's period, as `kpi run --set path=value` would make them."""
     case = CASES[path]
     assert case.period is not None
-    return load_params(case.period, overrides=[f"{path}={case.value}"] if changed else [])
+    return load_params(case.period, overrides=[*case.also, *([f"{path}={case.value}"] if changed else [])])
 
 
 def of_kind(seen: str) -> list[str]:
@@ -300,8 +329,11 @@ def main_part(folder: Path, name: str) -> str:
 
 
 def pages_of(trace: Trace, names: list[str]) -> list[str]:
-    assert len(names) >= 3 and names[0] == "00_tietojen_laatu" and names[-1].endswith("_seuranta")
-    return {"all": names, "pillars+follow-up": names[1:], "follow-up": names[-1:]}[trace.pages]
+    follow_up = [n for n in names if n.endswith("_seuranta")]
+    assert len(names) >= 3 and names[0] == "00_tietojen_laatu" and len(follow_up) == 1
+    # the comparison page (<NN + 1>_vertailu) comes after the follow-up and shows only the title of these
+    pillars_and_follow_up = names[1 : names.index(follow_up[0]) + 1]
+    return {"all": names, "pillars+follow-up": pillars_and_follow_up, "follow-up": follow_up}[trace.pages]
 
 
 @pytest.mark.parametrize("path", list(PUBLISHED))
@@ -318,5 +350,55 @@ def test_budget_sentence_says_the_expected_share(published):
     # the follow-up's sentence on the budget states the share the costs were compared with
     for run, share in [("default", "50"), ("changed", "40")]:
         folder, names = published[run]
-        found = re.findall(r"talousarviosta \(odotettu (\d+)\s%\)", main_part(folder, names[-1]))
+        follow_up = next(n for n in names if n.endswith("_seuranta"))
+        found = re.findall(r"talousarviosta \(odotettu (\d+)\s%\)", main_part(folder, follow_up))
         assert len(found) == 2 and set(found) == {share}, (run, found)  # the sentence and the chart's alt text
+
+
+def planned_downloads(settings) -> list[tuple]:
+    """What `kpi fetch` would ask, in order: each request's address and query, and how patiently it is made."""
+    import json
+
+    from kpi.run.fetch import statfin_query
+
+    codes = settings.codes()
+    plan: list[tuple] = [
+        ("statfin", f"{settings.statfin_url}/{t.path}", json.dumps(statfin_query(t, codes), sort_keys=True))
+        for t in settings.statfin_tables
+    ]
+    plan += [("sotkanet", settings.sotkanet_url, i, settings.sotkanet_years) for i in settings.sotkanet_indicators]
+    return [*plan, ("patience", settings.timeout_s, settings.retries)]
+
+
+@pytest.mark.parametrize("path", of_kind("fetch"))
+def test_fetch_asks_otherwise(path):
+    from kpi.run.fetch import FetchSettings
+
+    before = FetchSettings.from_params(params_for(path, changed=False))
+    after = FetchSettings.from_params(params_for(path, changed=True))
+    assert getattr(before, CASES[path].probe) != getattr(after, CASES[path].probe)
+    assert planned_downloads(before) != planned_downloads(after)
+
+
+def compared(params: dict[str, Any]) -> dict[str, Any]:
+    """Whom workbook 05_vertailu compares, and its key-figure table (a refused combination as its message)."""
+    from kpi.errors import ParameterError
+    from kpi.inputs.comparison import classification_of, read_comparison
+    from kpi.measures import comparison as cmp
+
+    table, classification = read_comparison(DATA_RAW), classification_of(DATA_RAW)
+    try:
+        city = cmp.city_code(params["comparison"], classification)
+        peers = cmp.peer_codes(params["comparison"], classification, table)
+    except ParameterError as exc:
+        return {"city": None, "peers": str(exc), "key": None}
+    return {"city": city, "peers": peers, "key": cmp.key_figures(table, city, peers).summary.to_json()}
+
+
+@pytest.mark.parametrize("path", of_kind("comparison"))
+def test_the_comparison_differs(path):
+    case = CASES[path]
+    before, after = compared(params_for(path, changed=False)), compared(params_for(path, changed=True))
+    assert before[case.probe] != after[case.probe]
+    if after["key"] is not None and before["key"] is not None:
+        assert before["key"] != after["key"]  # the page's key figures (median, rank) follow

@@ -35,13 +35,20 @@ def published(tmp_path_factory):
 
 
 class TestPublishedPeriod:
-    def test_five_reports_manifest_and_index(self, published):
+    def test_six_reports_manifest_and_index(self, published):
         root, result = published
         folder = root / "outputs" / "2023-06-30"
         assert result.report_dir == folder and result.index == root / "outputs" / "index.html"
         assert {p.name for p in folder.glob("*.html")} == {f"{n}.html" for n in REPORTS}
-        assert (folder / "manifest.json").exists() and len(list((folder / "notebooks").glob("*.ipynb"))) == 5
-        assert REPORTS == ["00_tietojen_laatu", "01_hyvinvointi", "02_elinvoima", "03_identiteetti", "04_seuranta"]
+        assert (folder / "manifest.json").exists() and len(list((folder / "notebooks").glob("*.ipynb"))) == 6
+        assert REPORTS == [
+            "00_tietojen_laatu",
+            "01_hyvinvointi",
+            "02_elinvoima",
+            "03_identiteetti",
+            "04_seuranta",
+            "05_vertailu",
+        ]
         index = result.index.read_text(encoding="utf-8")
         assert '<html lang="fi">' in index and "Osavuosikatsaus 1–6/2023" in index
         for name in REPORTS:
@@ -82,7 +89,8 @@ class TestPublishedPeriod:
         root, _ = published
         m = json.loads((root / "outputs" / "2023-06-30" / "manifest.json").read_text(encoding="utf-8"))
         assert m["period_end"] == "2023-06-30" and m["params"]["status"]["tolerance_pct"] == 5.0
-        assert len(m["input_files"]) == 9 and all(len(h) == 64 for h in m["input_files"].values())
+        # the strategy, 8 tables, vertailu.csv and its classification
+        assert len(m["input_files"]) == 11 and all(len(h) == 64 for h in m["input_files"].values())
         assert {"pandas", "great-expectations", "papermill", "nbconvert", "python"} <= set(m["versions"])
         assert m["gate"]["passed"] and sum(m["goal_statuses"].values()) == 15
         assert dt.datetime.fromisoformat(m["finished"]) >= dt.datetime.fromisoformat(m["started"])

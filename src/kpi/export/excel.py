@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from kpi import fi
 from kpi.inputs.strategy import Strategy
 from kpi.measures.compare import flatten
+from kpi.measures.comparison import Comparison
 from kpi.measures.period import PeriodFigures
 from kpi.present import tables
 
@@ -206,9 +207,36 @@ def staff_sheet(figures: PeriodFigures) -> Sheet:
     return Sheet("Henkilöstö", frame.reset_index(drop=True), formats, note=note)
 
 
-def findings_sheet(figures: PeriodFigures) -> Sheet:
+def findings_sheet(figures: PeriodFigures, comparison: Comparison | None = None) -> Sheet:
     f = figures.findings
-    return Sheet("Havainnot", pd.DataFrame({"Luokka": f.category, "Kohde": f.subject, "Havainto": f.text}), {})
+    frame = pd.DataFrame({"Luokka": f.category, "Kohde": f.subject, "Havainto": f.text})
+    if comparison is not None:  # where the city stands beside its peers, from the open statistics
+        extra = pd.DataFrame({"Luokka": "vertailu", "Kohde": comparison.city_name, "Havainto": comparison.findings})
+        frame = pd.concat([frame, extra], ignore_index=True)
+    return Sheet("Havainnot", frame, {})
+
+
+def comparison_sheet(comparison: Comparison) -> Sheet:
+    """The key figures of the city beside its peers: numbers as numbers, the year and source of each."""
+    s = comparison.key.summary
+    frame = pd.DataFrame(
+        {
+            "Tunnusluku": s.indicator_name,
+            "Yksikkö": s.unit,
+            "Vuosi": s.year.astype(str),
+            comparison.city_name: s.city,
+            "Vertailukuntien mediaani": s["median"],
+            "Ero mediaaniin": s.difference,
+            "Sija (1 = suurin)": s["rank"],
+            "Kuntia": s.ranked,
+            "Koko maa": s.country,
+            "Lähde": s.source + ", " + s.table_id + " (CC BY 4.0)",
+        }
+    )
+    peers = ", ".join(comparison.peer_names)
+    note = f"Vertailukunnat: {peers}. Avoin data: Tilastokeskus ja THL, lisenssi CC BY 4.0."
+    formats = {c: DEC1 for c in (comparison.city_name, "Vertailukuntien mediaani", "Ero mediaaniin", "Koko maa")}
+    return Sheet("Vertailu", frame, formats, note=note)
 
 
 def changes_sheet(version: pd.DataFrame | None, period: pd.DataFrame | None) -> Sheet:
@@ -244,6 +272,7 @@ def write_workbook(
     version_changes: pd.DataFrame | None = None,
     period_changes: pd.DataFrame | None = None,
     title: str = "",
+    comparison: Comparison | None = None,
 ) -> Path:
     """Write ``arviointikertomus_<P>.xlsx``: goals, measures, budget, adjustment, staff, findings, changes, parameters.
 
@@ -259,7 +288,8 @@ def write_workbook(
         budget_sheet(strategy, figures),
         adjustment_sheet(strategy, figures),
         staff_sheet(figures),
-        findings_sheet(figures),
+        *([comparison_sheet(comparison)] if comparison is not None else []),
+        findings_sheet(figures, comparison),
         changes_sheet(version_changes, period_changes),
         params_sheet(params),
     ]

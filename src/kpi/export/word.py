@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -11,7 +13,9 @@ from docx.shared import Pt
 
 from kpi import fi
 from kpi.inputs.strategy import Strategy
+from kpi.measures.comparison import Comparison
 from kpi.measures.period import PeriodFigures
+from kpi.present import comparison as present_comparison
 from kpi.present import tables
 
 GENERAL = "Talous ja tietojen laatu"
@@ -26,13 +30,30 @@ def mark_header_row(row) -> None:
     properties.append(flag)
 
 
+def add_table(doc: Any, frame: pd.DataFrame) -> Any:
+    """A table of `frame`'s text: bold header cells in a row marked as the header row, one row per frame row."""
+    table = doc.add_table(rows=1, cols=len(frame.columns))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, frame.columns):
+        cell.text = str(text)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    mark_header_row(table.rows[0])
+    for values in frame.itertuples(index=False):
+        for cell, text in zip(table.add_row().cells, values):
+            cell.text = str(text)
+    return table
+
+
 def pillar_of_subject(strategy: Strategy) -> dict[str, str]:
     """The pillar of each finding's subject: a goal id or a measure id; anything else is general."""
     goal_pillar = {g.id: g.pillar_id for g in strategy.goals}
     return {**goal_pillar, **{m.id: goal_pillar[m.goal_id] for m in strategy.measures}}
 
 
-def write_findings(path: Path, *, strategy: Strategy, figures: PeriodFigures, title: str) -> Path:
+def write_findings(
+    path: Path, *, strategy: Strategy, figures: PeriodFigures, title: str, comparison: Comparison | None = None
+) -> Path:
     """Write ``havainnot_<P>.docx``, ready to paste into the evaluation report.
 
     Per pillar: a heading, the goal-status table (administration, audit committee and data side by side, the
@@ -91,19 +112,17 @@ def write_findings(path: Path, *, strategy: Strategy, figures: PeriodFigures, ti
     if len(staff.frame):
         # as published: small counts hidden with their markers and the footnotes that say why
         doc.add_heading(f"Henkilöstö yksiköittäin {fi.date(period)}", level=2)
-        frame = tables.staff_table(staff.frame)
-        table = doc.add_table(rows=1, cols=len(frame.columns))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, frame.columns):
-            cell.text = str(text)
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        mark_header_row(table.rows[0])
-        for values in frame.itertuples(index=False):
-            for cell, text in zip(table.add_row().cells, values):
-                cell.text = str(text)
+        add_table(doc, tables.staff_table(staff.frame))
         for note in staff.notes:
             doc.add_paragraph(note)
+    if comparison is not None and comparison.findings:
+        # the city beside its peers: the sentences, the key figures as a table, and where they come from
+        doc.add_heading("Vertailu muihin kuntiin", level=2)
+        doc.add_paragraph(f"Vertailukunnat: {', '.join(comparison.peer_names)}.")
+        for text in comparison.findings:
+            doc.add_paragraph(text, style="List Bullet")
+        add_table(doc, present_comparison.key_figures_table(comparison.key.summary, comparison.city_name))
+        doc.add_paragraph("Lähde: Tilastokeskus ja THL, avoin data, lisenssi CC BY 4.0.")
     doc.add_heading(GENERAL, level=2)
     general = findings[findings.pillar.isna()]
     if general.empty:

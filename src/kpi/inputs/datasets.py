@@ -189,6 +189,11 @@ def input_files() -> list[str]:
     return [STRATEGY_FILE_NAME, *(spec.file_name for spec in TABLES.values())]
 
 
+#: Files a data folder may have: the comparison table of official statistics and its classification (kpi import).
+OPTIONAL_FILES = ("vertailu.csv", "kuntaluokitus.csv")
+
+
 def input_hashes(data_dir: Path) -> dict[str, str]:
-    """The sha256 of every input file of `data_dir` (all must exist), by file name."""
-    return {f: sha256(Path(data_dir) / f) for f in input_files()}
+    """The sha256 of every input file of `data_dir` (all must exist, the optional ones when present), by file name."""
+    found = [f for f in OPTIONAL_FILES if (Path(data_dir) / f).exists()]
+    return {f: sha256(Path(data_dir) / f) for f in [*input_files(), *found]}

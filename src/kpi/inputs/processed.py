@@ -86,7 +86,7 @@ def open_inputs(data_dir: Path, processed_dir: Path) -> Inputs:
     if manifest.exists():
         recorded = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
         if (
-            set(recorded) == set(input_files())
+            set(recorded) >= set(input_files())
             and all((data_dir / f).exists() for f in recorded)
             and input_hashes(data_dir) == recorded
         ):

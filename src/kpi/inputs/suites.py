@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from kpi import fi
 from kpi.fi import STATUSES
+from kpi.inputs.comparison import COMPARISON
 from kpi.inputs.datasets import MILESTONE_STATUSES, TABLES
 from kpi.inputs.readers import SOURCE_ROW, TableSpec, expected_text, type_pattern
 from kpi.inputs.strategy import Strategy
@@ -91,7 +92,7 @@ def raw_checks(
     Per-column checks are built only for columns the file has: a missing column is reported once, by the
     column-set check, instead of once per expectation that would need it.
     """
-    stem, file = _stem(table), spec.file_name
+    stem, file = spec.file_name.rsplit(".", 1)[0], spec.file_name
     checks = [
         # schema: every column of the data dictionary is present (extra columns are allowed)
         Check(
@@ -688,6 +689,94 @@ def coverage_checks(period_end: dt.date) -> list[Check]:
     return checks
 
 
+def comparison_checks() -> list[Check]:
+    """Checks of the comparison table (vertailu.csv, and every file `kpi import` reads before it is merged in);
+    the frame is kpi.inputs.comparison.checked_frame, one row per municipality, indicator and period."""
+    file = "vertailu.csv"
+    return [
+        # referential integrity: every municipality is one of the classification (or the whole country, SSS)
+        Check(
+            "vertailu.municipality.known",
+            "comparison",
+            file,
+            "kuntakoodi",
+            "a municipality code of the classification (kuntaluokitus.csv) or SSS for the whole country",
+            "luokituksen kuntakoodi tai SSS (koko maa)",
+            lambda gxe: gxe.ExpectColumnValuesToBeInSet(column="code_known", value_set=[True]),
+            key="key",
+            value="code_detail",
+        ),
+        # uniqueness: one value per municipality, indicator and period (two would be two truths)
+        Check(
+            "vertailu.unique",
+            "comparison",
+            file,
+            "kuntakoodi + indikaattori + kausi",
+            "one value per municipality, indicator and period",
+            "yksi arvo kuntaa, indikaattoria ja kautta kohden",
+            lambda gxe: gxe.ExpectColumnValuesToBeUnique(column="key"),
+            key="key",
+            value="value",
+        ),
+        # types: a number in every row (a text or an empty value is no statistic)
+        Check(
+            "vertailu.value.number",
+            "comparison",
+            file,
+            "arvo",
+            "a number in every row",
+            "luku jokaisella rivillä",
+            lambda gxe: gxe.ExpectColumnValuesToNotBeNull(column="value"),
+            key="key",
+            value="value",
+        ),
+        # ranges: a period is a year (2021), a month (2021-06) or a quarter (2021-Q2) …
+        Check(
+            "vertailu.period.form",
+            "comparison",
+            file,
+            "kausi",
+            "a year (2021), a month (2021-06) or a quarter (2021-Q2)",
+            "vuosi (2021), kuukausi (2021-06) tai neljännes (2021-Q2)",
+            lambda gxe: gxe.ExpectColumnValuesToBeInSet(column="period_form_ok", value_set=[True]),
+            key="key",
+            value="period",
+        ),
+        # … of a plausible year: not before official statistics, not after next year
+        Check(
+            "vertailu.period.plausible",
+            "comparison",
+            file,
+            "kausi",
+            "a year from 1900 to next year",
+            "vuosi 1900–ensi vuosi",
+            lambda gxe: gxe.ExpectColumnValuesToBeBetween(
+                column="year", min_value=1900, max_value=dt.date.today().year + 1
+            ),
+            key="key",
+            value="period",
+        ),
+    ]
+
+
+def jsonstat_checks() -> list[Check]:
+    """Checks of a json-stat2 file before it is read: its frame has one row per file (file, values, cells)."""
+    return [
+        # structure: the flat value list holds one value per combination of the dimensions' categories
+        Check(
+            "jsonstat.value_count",
+            "jsonstat",
+            "json-stat2",
+            "value",
+            "as many values as the product of the dimensions' sizes ('size')",
+            "yhtä monta arvoa kuin ulottuvuuksien kokojen tulo",
+            lambda gxe: gxe.ExpectColumnPairValuesToBeEqual(column_A="values", column_B="cells"),
+            key="file",
+            value="detail",
+        ),
+    ]
+
+
 def all_check_ids() -> list[str]:
     """Every check id the gate can run, whatever the data (for params validation and `kpi checks`)."""
     return [c.id for c in all_checks()]
@@ -698,4 +787,12 @@ def all_checks() -> list[Check]:
     checks = [
         c for table, spec in TABLES.items() for c in raw_checks(table, spec, ",", {c.header for c in spec.columns})
     ]
-    return checks + table_checks(None) + strategy_checks() + coverage_checks(dt.date(2000, 12, 31))
+    checks += raw_checks("comparison", COMPARISON, ",", {c.header for c in COMPARISON.columns})
+    return (
+        checks
+        + table_checks(None)
+        + strategy_checks()
+        + coverage_checks(dt.date(2000, 12, 31))
+        + comparison_checks()
+        + jsonstat_checks()
+    )

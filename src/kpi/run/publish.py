@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ from kpi.present.pages import IndexPeriod, decorate, index_page, navigation
 QUALITY_REPORT = "00_tietojen_laatu"
 PILLAR_NOTEBOOK = "pilari.ipynb"
 SUMMARY_NOTEBOOK = "04_seuranta.ipynb"
+COMPARISON_NOTEBOOK = "05_vertailu.ipynb"
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,15 @@ def reports(strategy: Any) -> list[Report]:
     """The pages of a period in reading order, derived from the strategy's pillars.
 
     ``00_tietojen_laatu``, then ``01_<pillar id>`` … one page per pillar (the workbook ``pilari.ipynb`` with the
-    pillar as a parameter), then the consolidated ``<NN>_seuranta`` with NN = number of pillars + 1.
+    pillar as a parameter), then the consolidated ``<NN>_seuranta`` with NN = number of pillars + 1, and last the
+    comparison with peer municipalities ``<NN + 1>_vertailu``.
     """
     pillars = list(strategy.pillars)
     return [
         Report(QUALITY_REPORT, f"{QUALITY_REPORT}.ipynb", "Tietojen laatu"),
         *(Report(f"{n:02d}_{p.id}", PILLAR_NOTEBOOK, p.name, {"pillar": p.id}) for n, p in enumerate(pillars, 1)),
         Report(f"{len(pillars) + 1:02d}_seuranta", SUMMARY_NOTEBOOK, "Seuranta"),
+        Report(f"{len(pillars) + 2:02d}_vertailu", COMPARISON_NOTEBOOK, "Vertailu"),
     ]
 
 
@@ -284,6 +287,11 @@ def make_staging(outputs_dir: Path, period_end: dt.date) -> Path:
     return staging_folder(outputs_dir, f".staging-{period_end.isoformat()}-")
 
 
+def summary_page(pages: Sequence[Report]) -> str:
+    """The consolidated follow-up among a version's pages (the last page in versions made before 05_vertailu)."""
+    return next((r.name for r in pages if r.notebook == SUMMARY_NOTEBOOK), pages[-1].name)
+
+
 def write_index(outputs_dir: Path) -> Path:
     """Regenerate ``outputs/index.html``: every published period with its reports, version, goal statuses and run time.
 
@@ -315,7 +323,7 @@ def write_index(outputs_dir: Path) -> Path:
                 final_marked=final_marked_at(outputs_dir, p) if final and final.number == m.get("version") else None,
                 newer_draft=(
                     f"{VERSIONS_LINK}/{p.isoformat()}/{newer[-1].number:03d}/"
-                    f"{manifest_reports(newer[-1].manifest)[-1].name}.html",
+                    f"{summary_page(manifest_reports(newer[-1].manifest))}.html",
                     newer[-1].number,
                     dt.datetime.fromisoformat(newer[-1].manifest["finished"]),
                 )

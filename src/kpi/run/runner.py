@@ -16,6 +16,7 @@ from kpi.export.excel import write_workbook
 from kpi.export.word import write_findings
 from kpi.fi import STATUSES, period_label
 from kpi.files import make_readable, write_atomically
+from kpi.inputs.comparison import COMPARISON_FILE, classification_of, read_comparison
 from kpi.inputs.datasets import Inputs
 from kpi.inputs.gate import DataQualityError, GateResult, great_expectations, run_gate, save_result
 from kpi.inputs.processed import write_processed
@@ -23,6 +24,7 @@ from kpi.inputs.quality import completeness_matrix, period_coverage
 from kpi.interrupts import uninterrupted
 from kpi.measures.changes import previous_period_end
 from kpi.measures.compare import period_changes, version_changes
+from kpi.measures.comparison import Comparison, compare
 from kpi.measures.period import PeriodFigures, compute, snapshot, statuses
 from kpi.measures.status import StatusRules
 from kpi.paths import (
@@ -216,6 +218,7 @@ def run_period(
     strategy = inputs.strategy
     with progress.step("Computing statuses, changes and findings"):
         figures = compute(inputs, period_end, params)
+        compared = _comparison(data_dir, params, period_end)
         previous_end = previous_period_end(period_end)
         previous_goals = statuses(inputs, previous_end, figures.rules)[3]
         by_period = period_changes(
@@ -286,8 +289,15 @@ def run_period(
                 version_changes=by_version,
                 period_changes=by_period,
                 title=title,
+                comparison=compared,
             )
-            write_findings(staging / f"havainnot_{period}.docx", strategy=strategy, figures=figures, title=title)
+            write_findings(
+                staging / f"havainnot_{period}.docx",
+                strategy=strategy,
+                figures=figures,
+                title=title,
+                comparison=compared,
+            )
         # the version, its publication and the index belong together: an interrupt waits until all three are done
         with (
             progress.step(f"Keeping version {number}" + ("" if final else f" and publishing outputs/{period}")),
@@ -360,6 +370,13 @@ def mark_final(
     )
     write_index(outputs_dir)
     return version
+
+
+def _comparison(data_dir: Path, params: dict[str, Any], period_end: dt.date) -> Comparison | None:
+    """The city beside its peers for the exports, when the data folder has official statistics (vertailu.csv)."""
+    if not (Path(data_dir) / COMPARISON_FILE).exists():
+        return None
+    return compare(read_comparison(data_dir), classification_of(data_dir), params["comparison"], period_end)
 
 
 def _manifest(

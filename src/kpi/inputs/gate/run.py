@@ -11,13 +11,30 @@ from typing import Any
 import pandas as pd
 
 from kpi.errors import InputFileError, ParameterError, StrategyError
+from kpi.inputs.comparison import (
+    CLASSIFICATION_FILE,
+    COMPARISON,
+    COMPARISON_FILE,
+    checked_at_import,
+    checked_frame,
+    classification_of,
+    comparison_frame,
+)
 from kpi.inputs.datasets import TABLES, Inputs, input_hashes
 from kpi.inputs.gate.frames import coverage_frames, strategy_frames, table_frame
 from kpi.inputs.gate.result import Finding, GateResult, file_finding, load_result, unexpected, with_reasons
 from kpi.inputs.gate.validator import Validator, great_expectations
 from kpi.inputs.readers import RawTable, read_raw, type_table
 from kpi.inputs.strategy import load_strategy
-from kpi.inputs.suites import Check, all_check_ids, coverage_checks, raw_checks, strategy_checks, table_checks
+from kpi.inputs.suites import (
+    Check,
+    all_check_ids,
+    comparison_checks,
+    coverage_checks,
+    raw_checks,
+    strategy_checks,
+    table_checks,
+)
 from kpi.paths import STRATEGY_FILE_NAME
 
 
@@ -84,6 +101,18 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
             result.findings.append(file_finding(spec.file_name, str(exc)))
         except Exception as exc:
             result.findings.append(unexpected(spec.file_name, "reading", exc))
+    # the comparison table (official statistics, kpi import) is optional: checked when the data folder has it
+    comparison_raw = None
+    checked_when = checked_at_import(data_dir) if (data_dir / COMPARISON_FILE).exists() else None
+    if checked_when:
+        result.findings.append(_checked_at_import(checked_when))
+    elif (data_dir / COMPARISON_FILE).exists():
+        try:
+            comparison_raw = read_raw(data_dir / COMPARISON_FILE, COMPARISON)
+        except InputFileError as exc:
+            result.findings.append(file_finding(COMPARISON_FILE, str(exc)))
+        except Exception as exc:
+            result.findings.append(unexpected(COMPARISON_FILE, "reading", exc))
     reading += time.perf_counter() - step
 
     all_checks = [
@@ -91,7 +120,16 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
         for name, table in raw.items()
         for c in raw_checks(name, table.spec, table.decimal, set(table.frame.columns), len(table.header))
     ]
+    if comparison_raw is not None:
+        all_checks += raw_checks(
+            "comparison",
+            COMPARISON,
+            comparison_raw.decimal,
+            set(comparison_raw.frame.columns),
+            len(comparison_raw.header),
+        )
     later = table_checks(strategy) + strategy_checks() + coverage_checks(period_end) if strategy else []
+    later += comparison_checks() if comparison_raw is not None else []
     severity = _severities([*all_checks, *later], soft, hard, set(all_check_ids()))
     typed: dict[str, pd.DataFrame] = {}
 
@@ -119,6 +157,8 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
             result.findings.append(unexpected(file, "typing", exc))
         reading += time.perf_counter() - step
 
+    if comparison_raw is not None:
+        result.findings += _check_comparison(data_dir, comparison_raw, validate)
     if strategy is None:
         return _finish(result, begin, reading)
     # each file's own checks first; the checks that combine files run only on files that passed theirs, so a
@@ -151,6 +191,35 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
         result.findings += validate(frame_name, ", ".join(files), lambda f=frame: f)
     result.inputs = Inputs(data_dir, strategy, typed, input_hashes(data_dir))
     return _finish(result, begin, reading)
+
+
+def _checked_at_import(when: str) -> Finding:
+    check = Check(
+        "vertailu.checked_at_import",
+        "file:vertailu.csv",
+        COMPARISON_FILE,
+        None,
+        "every comparison check passed when kpi import wrote the file, and neither it nor kuntaluokitus.csv changed",
+        "kaikki vertailutietojen tarkistukset läpäisty tuonnissa, eikä tiedosto tai kuntaluokitus ole muuttunut",
+        lambda gxe: None,
+    )
+    return Finding(check, "hard", True, detail=f"checked by kpi import {when}; unchanged since (sha256)")
+
+
+def _check_comparison(data_dir: Path, raw: RawTable, validate: Any) -> list[Finding]:
+    """vertailu.csv: its own raw checks, then its rows against the classification (kuntaluokitus.csv)."""
+    findings = validate("raw:comparison", COMPARISON_FILE, lambda: raw.frame, raw)
+    if any(not f.passed and f.severity == "hard" for f in findings):
+        return findings
+    try:
+        classification = classification_of(data_dir)
+    except InputFileError as exc:
+        return [*findings, file_finding(CLASSIFICATION_FILE, str(exc))]
+    except Exception as exc:
+        return [*findings, unexpected(CLASSIFICATION_FILE, "reading", exc)]
+    return findings + validate(
+        "comparison", COMPARISON_FILE, lambda: checked_frame(comparison_frame(type_table(raw)), classification)
+    )
 
 
 def _finish(result: GateResult, begin: float, reading: float) -> GateResult:
