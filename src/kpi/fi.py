@@ -83,6 +83,11 @@ def percent(value: float | None, decimals: int = 1) -> str:
     return "–" if value is None or pd.isna(value) else f"{number(value, decimals)}{NBSP}%"
 
 
+def signed_percent(value: float, decimals: int = 1) -> str:
+    """``+7,4 %`` / ``−33,3 %``: a change in per cents with its sign (none when it rounds to zero)."""
+    return ("+" if rounded(value, decimals) > 0 else "") + percent(value, decimals)
+
+
 def with_unit(value: float | None, unit: str, *, decimals: int | None = None) -> str:
     """A value in its unit: euros and percentages as above, others ``12,5 kpl``; decimals chosen by size."""
     if value is None or pd.isna(value):

@@ -564,10 +564,6 @@ def _difference(value: float, unit: str, decimals: int) -> str:
     return f"{fi.number(abs(value), decimals)}{fi.NBSP}{words}".strip()
 
 
-def _signed_percent(value: float) -> str:
-    return ("+" if fi.rounded(value, 1) > 0 else "") + fi.percent(value)
-
-
 def findings(index: PopulationIndex, key: KeyFigures, rates: pd.DataFrame, *, city: str) -> list[str]:
     """Finnish sentences for the evaluation report on where the city stands beside its peers.
 
@@ -606,10 +602,10 @@ def findings(index: PopulationIndex, key: KeyFigures, rates: pd.DataFrame, *, ci
             if c["rank"] in (1, last):
                 most = (c["rank"] == 1) == (c.change_pct > 0)
                 text += ", eniten vertailukunnista" if most else ", vähiten vertailukunnista"
-            text += f"; vertailukuntien muutoksen mediaani oli {_signed_percent(peer_rows.change_pct.median())}"
+            text += f"; vertailukuntien muutoksen mediaani oli {fi.signed_percent(peer_rows.change_pct.median())}"
         country = s[s.role == COUNTRY]
         if len(country):
-            text += f" ja koko maan {_signed_percent(country.change_pct.iloc[0])}"
+            text += f" ja koko maan {fi.signed_percent(country.change_pct.iloc[0])}"
         out.append(text + ".")
     for r in key.summary.itertuples() if len(key.summary) else ():
         if pd.isna(r.city) or pd.isna(r.median):

@@ -44,10 +44,6 @@ def _difference(value: float, unit: str, decimals: int) -> str:
     )
 
 
-def _signed_percent(value: float) -> str:
-    return ("+" if fi.rounded(value, 1) > 0 else "") + fi.percent(value)
-
-
 def _names(names: Sequence[str]) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} ja {names[-1]}"
@@ -140,7 +136,7 @@ def population_table(summary: pd.DataFrame, base_year: int | None) -> pd.DataFra
             "Kunta": summary.municipality,
             f"Väkiluku {first}": summary.population_first.map(lambda v: fi.number(v, 0)),
             f"Väkiluku {last}": summary.population_last.map(lambda v: fi.number(v, 0)),
-            "Muutos": summary.change_pct.map(_signed_percent),
+            "Muutos": summary.change_pct.map(fi.signed_percent),
             f"Indeksi ({base_year} = 100)": summary.index_last.map(lambda v: fi.number(v, 1)),
             "Sija (1 = kasvoi eniten)": summary["rank"].map(lambda v: fi.number(v, 0, empty="")),
         }
@@ -259,12 +255,12 @@ def population_alt(summary: pd.DataFrame, base_year: int | None) -> str:
         most = "eniten kasvoi" if top.change_pct > 0 else "vähiten laski"
         least = "eniten laski" if bottom.change_pct < 0 else "vähiten kasvoi"
         text += (
-            f". Vertailukunnista {most} {top.municipality} ({_signed_percent(top.change_pct)}), "
-            f"{least} {bottom.municipality} ({_signed_percent(bottom.change_pct)})"
+            f". Vertailukunnista {most} {top.municipality} ({fi.signed_percent(top.change_pct)}), "
+            f"{least} {bottom.municipality} ({fi.signed_percent(bottom.change_pct)})"
         )
     country = summary[summary.role == COUNTRY]
     if len(country):
-        text += f"; koko maa {_signed_percent(country.change_pct.iloc[0])}"
+        text += f"; koko maa {fi.signed_percent(country.change_pct.iloc[0])}"
     return text + "."
 
 
