@@ -2,30 +2,41 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-# Python 3.11 as pyproject requires; `make PYTHON=/path/to/python3.11 …` picks another.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The Python of .venv: by default the newest one pyproject's requires-python allows that runs on the PATH
+# (python3.13, python3.12, python3.11, then python3 if it is one of them); `make report PYTHON=python3.12` picks one.
+# tools/choose-python does the choosing and refuses an unsupported Python with a sentence saying so.
+PYTHON ?=
+CHOOSE_PYTHON := tools/choose-python
 VENV := .venv
 BIN := $(VENV)/bin
 # The stamp is newer than the lock and pyproject once they are installed, so setup reruns only after a change.
+# It is removed before installing: a .venv without it was left half-installed, and setup rebuilds it.
 STAMP := $(VENV)/.installed
+# --dry-run under `make -n`, so that a dry run removes no .venv
+DRY_RUN := $(if $(findstring n,$(firstword -$(MAKEFLAGS))),--dry-run)
 
 # Debian's chromium for the browser tests (Playwright drives it through executable_path; it never downloads one).
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help setup browser report validate lint test fuzz bench lab lock clean
+.PHONY: help setup browser report validate lint test fuzz bench lab lock clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# setup first chooses the Python (and prints it) and removes a .venv made by another Python or left half-installed;
+# then the stamp's rule creates .venv if it is missing and installs into it when the lock or pyproject changed.
+setup: ## create .venv with the chosen Python (rebuilt if another made it) and install the locked dependencies
+	@python=$$($(CHOOSE_PYTHON) $(DRY_RUN) --venv $(VENV) $(PYTHON)) && \
+	  { $(MAKE) --no-print-directory --question $(STAMP) || $(MAKE) --no-print-directory $(STAMP) VENV_PYTHON="$$python"; }
+
 $(STAMP): requirements.lock pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { echo "Creating $(VENV)"; $(or $(VENV_PYTHON),$$($(CHOOSE_PYTHON) $(PYTHON))) -m venv $(VENV); }
+	@rm -f $(STAMP)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
-
-setup: $(STAMP) ## create .venv if missing and install the locked dependencies and this project
 
 $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests (apt-get)"
@@ -71,10 +82,19 @@ bench: setup ## time a period run against the naive papermill/nbconvert chain, a
 lab: setup ## open JupyterLab in the project (the notebooks are in notebooks/)
 	$(BIN)/jupyter lab
 
-lock: ## re-resolve the dependency ranges in pyproject.toml into requirements.lock (needs the registry)
-	$(PYTHON) -m venv /tmp/kpi-lock-venv && /tmp/kpi-lock-venv/bin/pip install --quiet pip-tools
-	/tmp/kpi-lock-venv/bin/pip-compile --quiet --extra test --generate-hashes --no-emit-find-links \
-	  --no-emit-index-url --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+# One lock for every supported Python. A lock resolved on one Python fails on another: pip's hash mode then meets a
+# requirement the lock never pinned (papermill needs aiohttp on 3.12 only). uv's universal resolution covers every
+# version from the oldest supported one up, with environment markers where they differ, and keeps the versions already
+# in requirements.lock wherever they still fit (it prefers the output file's pins); plain pip installs the result.
+lock: ## re-resolve pyproject.toml's ranges into requirements.lock for every supported Python (needs the registry)
+	python=$$($(CHOOSE_PYTHON) $(PYTHON)) && $$python -m venv /tmp/kpi-lock-venv
+	/tmp/kpi-lock-venv/bin/pip install --quiet uv
+	/tmp/kpi-lock-venv/bin/uv pip compile --quiet --universal --generate-hashes --extra test \
+	  --python-version $(firstword $(shell $(CHOOSE_PYTHON) --supported)) --custom-compile-command "make lock" \
+	  -o requirements.lock pyproject.toml
 
-clean: ## remove generated data and reports (keeps .venv and node_modules)
+clean: ## remove generated data and reports (keeps .venv and node_modules: make distclean removes them too)
 	rm -rf data/processed/*.parquet outputs/*/ outputs/index.html .pytest_cache test-artifacts
+
+distclean: clean ## clean, and remove .venv and node_modules: the next make report or make test installs afresh
+	rm -rf $(VENV) node_modules

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import types
@@ -135,13 +136,20 @@ class TestUsage:
             (["validate"], "one of the arguments --period --latest is required"),
             (["run", "--period", "2023-06-30", "--latest"], "not allowed with argument"),
             (["frobnicate"], "invalid choice"),
-            (["run", "--period", "2024-06-30"], "no parameters for period 2024-06-30"),
             (["validate", "--latest", "--data-dir", "/no/such/dir"], "no such folder"),
         ],
     )
     def test_mistakes_exit_2_with_one_message(self, capsys, processed, args, words):
         code, _, err = run(capsys, *args)
         assert code == 2 and words in err and err.startswith("kpi: ") and "Traceback" not in err
+
+    def test_period_without_params_file_exits_2(self, capsys, processed, tmp_path, monkeypatch):
+        params = tmp_path / "params"
+        shutil.copytree(PROJECT_ROOT / "params", params)
+        (params / "2022-12-31.yaml").unlink()
+        monkeypatch.setattr(cli, "PARAMS_DIR", params)
+        code, _, err = run(capsys, "run", "--period", "2022-12-31")
+        assert code == 2 and "no parameters for period 2022-12-31" in err and "Traceback" not in err
 
     def test_checks_lists_every_check_with_its_severity(self, capsys):
         code, out, _ = run(capsys, "checks")
@@ -187,3 +195,64 @@ class TestUsage:
             timeout=120,
         )
         assert done.returncode == 0 and done.stderr == ""  # progress lines only on a terminal
+
+
+class TestPeriodOutsideTheProgramme:
+    """Rows added for 30.6.2024 while the strategy sets targets for 2021–2023 only: no check passes it silently and
+    no report of 'ei arvioitavissa' is published (issue 18). Exit 2: the period asked for is outside the programme."""
+
+    SENTENCE = (
+        "period 30.6.2024 is outside the years 2021–2023 of the action programme: {strategy} has no targets for "
+        "2024. Add the targets of 2024 to the strategy file, or take a new strategy file into use."
+    )
+
+    @pytest.fixture()
+    def params_2024(self, tmp_path, monkeypatch):
+        params = tmp_path / "params"
+        shutil.copytree(PROJECT_ROOT / "params", params)
+        (params / "2024-06-30.yaml").write_text("period_end: 2024-06-30\n", encoding="utf-8")
+        monkeypatch.setattr(cli, "PARAMS_DIR", params)
+        return params
+
+    @pytest.mark.parametrize("command", ["validate", "run"])
+    def test_period_stops_with_one_sentence_and_writes_nothing(self, capsys, processed, tmp_path, params_2024, command):
+        code, out, err = run(capsys, command, "--period", "2024-06-30")
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert err == "kpi: " + self.SENTENCE.format(strategy="data/raw/strategia.yaml") + "\n"
+        assert not processed.exists() and not (tmp_path / "laatu").exists()
+        assert not (tmp_path / "outputs" / "2024-06-30").exists()
+
+    def test_scratch_data_names_its_strategy_file(self, capsys, processed, data_copy, params_2024):
+        code, _, err = run(capsys, "validate", "--period", "2024-06-30", "--data-dir", str(data_copy))
+        assert code == 2 and self.SENTENCE.format(strategy=data_copy / "strategia.yaml") in err
+
+    @pytest.mark.parametrize("command", ["validate", "run"])
+    def test_latest_does_not_take_it_silently(self, capsys, processed, params_2024, command):
+        code, out, err = run(capsys, command, "--latest")
+        assert code == 2 and out == ""
+        assert err.startswith("kpi: " + self.SENTENCE.format(strategy="data/raw/strategia.yaml").removesuffix("."))
+        assert err.endswith(
+            " (--latest took the newest params file; the newest period within the programme is 31.12.2023: "
+            "--period 2023-12-31).\n"
+        )
+
+    def test_all_stops_before_running_any_period(self, capsys, processed, params_2024, monkeypatch):
+        monkeypatch.setattr(cli, "run_period", lambda *a, **k: pytest.fail("no period may run"))
+        code, _, err = run(capsys, "run", "--all")
+        assert code == 2 and "period 30.6.2024 is outside the years 2021–2023" in err
+
+
+class TestClosedOutput:
+    """`kpi checks | head -5`: when the reader of the output goes away, kpi ends quietly, as Unix tools do."""
+
+    @pytest.mark.parametrize("args", [["checks"], ["periods"], ["--help"], ["run", "--help"]])
+    def test_a_pipe_closed_early_ends_without_a_traceback(self, args):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before kpi writes a line
+        code = f"import sys; from kpi.cli import main; sys.exit(main({args!r}))"
+        done = subprocess.run(
+            [sys.executable, "-c", code], stdout=write, stderr=subprocess.PIPE, text=True, timeout=120
+        )
+        os.close(write)
+        assert done.stderr == "", done.stderr
+        assert done.returncode in (0, 141)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ from kpi.errors import Interrupted, KpiError, UsageError
 from kpi.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS_DIR, OUTPUTS_DIR, PARAMS_DIR, QUALITY_REPORTS_DIR, display
 from kpi.run.lock import run_lock
 from kpi.run.params import load_params
-from kpi.run.periods import latest_period, parse_period, periods_with_params
+from kpi.run.periods import check_in_programme, latest_period, parse_period, periods_with_params
 from kpi.run.progress import Progress
 from kpi.run.versions import list_versions, unchanged, versions_dir
 
@@ -32,7 +33,9 @@ EXIT_CODES = """exit codes:
   2  bad arguments or parameters
   3  the data-quality checks failed (nothing was written)
   4  a notebook failed
-  130, 143  interrupted by Ctrl-C or SIGTERM (nothing half-made is kept)"""
+  5  kpi pdf / run --pdf: Chromium is missing or could not print (nothing was written)
+  130, 143  interrupted by Ctrl-C or SIGTERM (nothing half-made is kept)
+  141  the output was closed early (kpi checks | head): stopped quietly"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run even when inputs, parameters and code equal the newest version's (which is otherwise kept)",
     )
+    r.add_argument("--pdf", action="store_true", help="then print the published reports to A4 PDF, as `kpi pdf` does")
 
     vs = sub.add_parser("versions", help="list the kept versions of a period: number, state, time, what changed")
     vs.add_argument("--period", metavar="YYYY-MM-DD", required=True, help="period end: YYYY-06-30 or YYYY-12-31")
@@ -136,20 +140,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a parameter, e.g. --set comparison.fetch.statfin_url=http://127.0.0.1:8000 (repeatable)",
     )
 
+    pd = sub.add_parser(
+        "pdf",
+        help="print a period's published reports to A4 PDF files in outputs/<period>/ with headless Chromium "
+        "(the path in KPI_CHROMIUM, else chromium on the PATH)",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    which_pdf = pd.add_mutually_exclusive_group(required=True)
+    which_pdf.add_argument("--period", metavar="YYYY-MM-DD", help="period end: YYYY-06-30 or YYYY-12-31")
+    which_pdf.add_argument("--latest", action="store_true", help="the newest period that has a params file")
+
     sub.add_parser("periods", help="list the periods that have a params file")
     sub.add_parser("checks", help="list every data-quality check: id, default severity, file, column, what it expects")
     return parser
 
 
 def _periods(args: argparse.Namespace) -> list:
+    """The periods of `kpi run` / `kpi validate`, each within the programme of the data's strategy."""
     if getattr(args, "all", False):
         found = periods_with_params(PARAMS_DIR)
         if not found:
             raise UsageError(f"no period params in {display(PARAMS_DIR)}")
-        return found
-    if args.latest:
-        return [latest_period(PARAMS_DIR)]
-    return [parse_period(args.period)]
+    elif args.latest:
+        found = [latest_period(PARAMS_DIR)]
+    else:
+        found = [parse_period(args.period)]
+    # a period whose year has no targets stops here (exit 3), before a quality page, a lock or a version is made
+    check_in_programme(found, args.data_dir, latest_in=PARAMS_DIR if args.latest else None)
+    return found
 
 
 def _coverage_line(result: PeriodResult) -> str:
@@ -157,8 +176,9 @@ def _coverage_line(result: PeriodResult) -> str:
     return (
         f"{fi.date(result.period_end)} ({result.label}): {c['indicators']} indicators, {c['values']} with a value "
         f"({c['example_values']} of them example values), {c['no_data']} marked as no data; "
-        f"{c['milestones']} milestones ({c['milestones_valmis']} valmis, {c['milestones_käynnissä']} käynnissä, "
-        f"{c['milestones_ei aloitettu']} ei aloitettu)"
+        # the Finnish states as the data writes them, each before its count ("0 ei aloitettu" reads wrongly)
+        f"{c['milestones']} milestones (valmis {c['milestones_valmis']}, käynnissä {c['milestones_käynnissä']}, "
+        f"ei aloitettu {c['milestones_ei aloitettu']})"
     )
 
 
@@ -189,8 +209,8 @@ def _run_summary(result: PeriodResult) -> None:
     else:
         moved = changes[changes.kind.isin(["tavoite", "mittari", "indikaattori"])]
         print(
-            f"Version {result.version}: {len(changes)} changes since the previous version, "
-            f"{len(moved)} of them statuses"
+            f"Version {result.version}: {len(changes)} change{'' if len(changes) == 1 else 's'} since the previous "
+            f"version, {len(moved)} of them status{'' if len(moved) == 1 else 'es'}"
         )
         # on the terminal the causes first (parameters, commentary, files), then what they moved
         order = ["parametri", "kommentti", "syötetiedosto", "tavoite", "mittari", "indikaattori", "arvo"]
@@ -253,7 +273,25 @@ def _fetch(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (see ``kpi --help``)."""
+    """Run the command line; return the exit code (see ``kpi --help``).
+
+    Output closed early (``kpi checks | head -5``) ends the command quietly with 141, as a tool ended by SIGPIPE.
+    """
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, inside main, rather than at exit as a traceback
+    except BrokenPipeError:
+        try:  # Python flushes stdout again at exit: point it at /dev/null so that nothing more is said
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):  # no file descriptor (a test's captured output)
+            pass
+        return 141  # 128 + SIGPIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """The command line itself (main adds the quiet end of a closed output)."""
     restore = interrupts.install()
     progress = Progress()
     try:
@@ -285,6 +323,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{display(OUTPUTS_DIR / args.period)}/; a later run makes a new draft beside it"
             )
             return 0
+        if args.command == "pdf":
+            from kpi.run.pdf import find_chromium, published
+
+            # a bad argument, a period not run or no Chromium: refused before the lock
+            period = latest_period(PARAMS_DIR) if args.latest else parse_period(args.period)
+            published(period, OUTPUTS_DIR)
+            find_chromium()
+            with run_lock(OUTPUTS_DIR):
+                _pdf(period, progress)
+            return 0
         if not args.data_dir.is_dir():
             raise UsageError(f"--data-dir {args.data_dir}: no such folder")
         if args.command == "import":
@@ -303,6 +351,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fetch(args, progress)
         if args.command == "run":
             periods = _periods(args)  # bad arguments are refused before the lock makes outputs/
+            if args.pdf:
+                from kpi.run.pdf import find_chromium
+
+                find_chromium()  # a missing Chromium is said before the run, not after it
             with run_lock(OUTPUTS_DIR):
                 _run(args, periods, progress)
             return 0
@@ -314,6 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Data OK for {_coverage_line(result)}")
             print(f"Quality report: {display(result.quality_page)}")
         return 0
+    except BrokenPipeError:
+        raise  # the reader of the output is gone: main ends quietly
     except KpiError as exc:
         print(f"kpi: {exc}", file=sys.stderr)
         report = getattr(exc, "report_path", None)
@@ -351,6 +405,17 @@ def _interrupted_text(signum: int, progress: Progress) -> str:
     )
 
 
+def _pdf(period, progress: Progress) -> None:
+    """`kpi pdf` and `kpi run --pdf`: print the published reports of a period and list the PDFs."""
+    from kpi.run.pdf import print_period
+
+    printed = print_period(period, outputs_dir=OUTPUTS_DIR, progress=progress)
+    version = f", {printed.version}" if printed.version else ""
+    print(f"PDF (A4) of {fi.date(period)} ({fi.period_label(period)}){version}: {display(printed.folder)}/")
+    for report in printed.reports:
+        print(f"  {report.path.name:<28} {report.pages:>3} pages  {report.title}")
+
+
 def _run(args: argparse.Namespace, periods: list, progress: Progress) -> None:
     """`kpi run`: each period of the command in turn (the caller holds the lock)."""
     index = None
@@ -369,6 +434,8 @@ def _run(args: argparse.Namespace, periods: list, progress: Progress) -> None:
         if same:
             _skipped(period, same.number, OUTPUTS_DIR / period.isoformat())
             index = OUTPUTS_DIR / "index.html"
+            if args.pdf:
+                _pdf(period, progress)
             continue
         result = run_period(
             period,
@@ -384,6 +451,8 @@ def _run(args: argparse.Namespace, periods: list, progress: Progress) -> None:
         )
         _run_summary(result)
         index = result.index
+        if args.pdf:
+            _pdf(period, progress)
     print(f"Index of all periods: {display(cast(Path, index))}")  # periods is never empty
 
 

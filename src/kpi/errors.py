@@ -19,6 +19,11 @@ class ParameterError(UsageError):
     """A parameter file or override is invalid (unknown key, wrong type, unreadable YAML)."""
 
 
+class PeriodOutsideProgrammeError(UsageError):
+    """The period asked for is outside the strategy's years (no targets for its year): choose another period or
+    bring a strategy that covers it. Exit 2 like any period that cannot be run; nothing is read or written."""
+
+
 class DataError(KpiError):
     """Input data cannot be used; nothing is written or published."""
 
@@ -35,6 +40,12 @@ class InputFileError(DataError):
 
 class DataCheckError(DataError):
     """Inputs were read but do not fit together for the requested period (missing values, unknown ids …)."""
+
+
+class ChromiumError(KpiError):
+    """Chromium, which prints the PDFs, is missing or could not print a page; nothing was written."""
+
+    exit_code = 5
 
 
 class NotebookError(KpiError):

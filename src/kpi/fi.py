@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -88,15 +89,70 @@ def signed_percent(value: float, decimals: int = 1) -> str:
     return ("+" if rounded(value, decimals) > 0 else "") + percent(value, decimals)
 
 
+#: Decimals of a unit, the same for every value of it, so a column or a sentence never mixes "7,10" and "13,9":
+#: counts in whole numbers (a half of an odd target in one decimal, ``1,5 kpl``), rates and 1–5 scales in one,
+#: prices and millions of euros in two. A unit not listed gets its decimals from the size of the value.
+UNIT_DECIMALS = {
+    "kpl": 0,
+    "henkilöä": 0,
+    "työpaikkaa": 0,
+    "vrk": 0,
+    "HTV": 0,
+    "€": 0,
+    "€/asukas": 0,
+    "€/kylä": 0,
+    "pv/HTV": 1,
+    "asteikko 1–5": 1,
+    "M€": 2,
+    "€/ateria": 2,
+    "€/matka": 2,
+    "€/m²": 2,
+}
+#: Units of things counted: whole numbers, but half of an odd target keeps its half (``1,5 kpl``).
+COUNT_UNITS = frozenset({"kpl", "henkilöä", "työpaikkaa", "vrk", "HTV"})
+
+
+def unit_decimals(value: float, unit: str) -> int:
+    """The decimals `value` is written with in `unit` (:data:`UNIT_DECIMALS`; a whole-number unit shows a
+    fraction with one decimal, ``1,5 kpl``); for another unit, by size: ``1 234``, ``12,3``, ``1,23``."""
+    fixed = UNIT_DECIMALS.get(unit)
+    if unit in COUNT_UNITS:
+        return 0 if rounded(value, 1) == rounded(value, 0) else 1
+    if fixed is not None:
+        return fixed
+    return 0 if float(value).is_integer() or abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+
+
 def with_unit(value: float | None, unit: str, *, decimals: int | None = None) -> str:
-    """A value in its unit: euros and percentages as above, others ``12,5 kpl``; decimals chosen by size."""
+    """A value in its unit: euros and percentages as above, others ``12,5 kpl``; decimals by unit
+    (:func:`unit_decimals`). A scale is named after the number: ``3,6 (asteikolla 1–5)``."""
     if value is None or pd.isna(value):
         return "–"
     if decimals is None:
-        decimals = 0 if float(value).is_integer() or abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+        decimals = unit_decimals(value, unit)
     if unit == "%":
         return percent(value, decimals)
+    if unit.startswith("asteikko "):
+        return f"{number(value, decimals)} (asteikolla {unit.removeprefix('asteikko ')})"
     return f"{number(value, decimals)}{NBSP}{unit}"
+
+
+def range_with_unit(low: float | None, high: float | None, unit: str, *, decimals: int | None = None) -> str:
+    """A range the Finnish way, an unspaced en dash and the unit once: ``3–5 €/m²``, ``11,3–19,7 %``."""
+    if low is None or pd.isna(low) or high is None or pd.isna(high):
+        return "–"
+    if decimals is None:
+        decimals = max(unit_decimals(low, unit), unit_decimals(high, unit))
+    return f"{number(low, decimals)}–{with_unit(high, unit, decimals=decimals)}"
+
+
+def euro_scale(values: Iterable[float | None], *, decimals: int = 2) -> Callable[[float | None], str]:
+    """One scale for amounts read together (a column, a sentence): all in M€ with `decimals` when the largest
+    is a million or more, otherwise all in whole euros. Returns the formatter."""
+    finite = [abs(float(v)) for v in values if v is not None and not pd.isna(v)]
+    if finite and max(finite) >= 1_000_000:
+        return lambda v: "–" if v is None or pd.isna(v) else f"{number(v / 1_000_000, decimals)}{NBSP}M€"
+    return lambda v: euros(v, compact=False)
 
 
 def date(value: dt.date | pd.Timestamp | None) -> str:

@@ -299,7 +299,12 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
     "missing_row_for_period": (
         "havainnot.csv",
         csv_case("havainnot.csv", drop_line("lahiruoka_osuus;31.12.2022")),
-        ["column 'indikaattori_id'", "a row for 31.12.2022 for every indicator", "lahiruoka_osuus"],
+        [
+            "havainnot.csv, column 'indikaattori_id'",
+            "a row for 31.12.2022 for every indicator",
+            "1 item differs: no row for 31.12.2022 for indicator lahiruoka_osuus (Lähiruoan osuus "
+            "ruokapalveluiden tuotannosta)",
+        ],
     ),
     "bad_yes_no": (
         "havainnot.csv",
@@ -331,7 +336,7 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
     "population_missing_for_period": (
         "vaesto.csv",
         csv_case("vaesto.csv", drop_line("31.12.2022;")),
-        ["vaesto.csv", "the population at 31.12.2022"],
+        ["vaesto.csv", "the population at 31.12.2022", "no row for 31.12.2022 for the population"],
     ),
     "xlsx_stray_header_rows": (
         "talousarvioseuranta.xlsx",
@@ -364,7 +369,7 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
         [
             "talousarvioseuranta.xlsx",
             "every active responsibility area and account group",
-            "elinvoimapalvelut / Toimintatuotot",
+            "no row for 31.12.2022 for responsibility area / account group elinvoimapalvelut / Toimintatuotot",
         ],
     ),
     "xlsx_sum_of_parts_differs": (

@@ -253,3 +253,45 @@ def test_text_from_input_files_shows_as_text_and_runs_nothing(browser, data_copy
         assert "Kommentti <b>lihava</b>" in shown and bold == 0 and js_links == 0
         if nb.name == "01_hyvinvointi":
             assert INJECTED_PILLAR in shown, "the pillar name is not shown as text"
+
+
+# What a reader needs first (issue 18): a laptop's first screen shows the summary of a report and the status matrix
+# of the index; no chart is taller than that screen.
+LAPTOP = {"width": 1280, "height": 800}
+
+
+@pytest.mark.parametrize("name", ["04_seuranta", "01_hyvinvointi", "05_vertailu", "00_tietojen_laatu"])
+def test_the_summary_is_on_the_first_screen(browser, outputs, name):
+    with opened(browser, page_path(outputs, name, PERIODS[1]), LAPTOP) as found:
+        heading = found.page.get_by_role("heading", name="Tiivistelmä", exact=True)
+        top = heading.bounding_box()["y"]
+        # the summary's first sentence starts on the same screen
+        text_top = found.page.evaluate(
+            "h => h.closest('.jp-Cell').nextElementSibling.getBoundingClientRect().top", heading.element_handle()
+        )
+    assert top < LAPTOP["height"] and text_top < LAPTOP["height"], f"{name}: Tiivistelmä at {top}, text at {text_top}"
+
+
+def test_the_status_matrix_is_on_the_first_screen_and_scrolls_on_a_phone(browser, outputs):
+    with opened(browser, outputs / "index.html", LAPTOP) as found:
+        table = found.page.get_by_role("table", name="Tavoitteiden tila kausittain")
+        top = table.bounding_box()["y"]
+        rows = table.locator("tbody tr").count()
+        heads = table.locator("thead a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert top < LAPTOP["height"], f"the matrix starts at {top} px"
+    assert rows == 15 and heads == [f"{p.isoformat()}/04_seuranta.html" for p in reversed(PERIODS)]
+    with opened(browser, outputs / "index.html", PHONE) as phone:
+        region = phone.page.get_by_role("region", name="Tavoitteiden tila kausittain")
+        assert region.get_attribute("tabindex") == "0"
+        top = region.bounding_box()["y"]
+        overflow = sideways_overflow(phone.page)
+    assert top < PHONE["height"] and overflow <= 0
+
+
+@pytest.mark.parametrize(("name", "period"), PAGES[1:], ids=IDS[1:])
+def test_no_chart_is_taller_than_a_laptop_screen(browser, outputs, name, period):
+    with opened(browser, page_path(outputs, name, period), LAPTOP) as found:
+        heights = found.page.evaluate(
+            "[...document.querySelectorAll('figure img')].map(i => i.getBoundingClientRect().height)"
+        )
+    assert max(heights, default=0) <= LAPTOP["height"], f"{name}: chart heights {sorted(heights)[-3:]}"

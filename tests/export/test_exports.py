@@ -18,6 +18,7 @@ from kpi.paths import DATA_RAW
 from kpi.run.params import load_params
 
 PERIOD = dt.date(2022, 12, 31)
+AUTHOR = "kpi – Kemijärven toimenpideohjelman seuranta"
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +46,7 @@ def made(tmp_path_factory):
         version_changes=by_version,
         period_changes=by_period,
         title="Testi",
+        inputs=inputs,
     )
     word = write_findings(root / "h.docx", strategy=inputs.strategy, figures=figures, title="Testi")
     return inputs, figures, by_version, by_period, xlsx, word
@@ -81,13 +83,13 @@ class TestExcel:
         figures = made[1]
         header, goals = rows(openpyxl.load_workbook(made[4])["Tavoitteet"])
         assert header[3:6] == ["Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio"]
-        assert len(goals) == 15 and [g["Tavoite"] for g in goals] == list(figures.assessment.goal_id)
+        assert len(goals) == 15 and [g["Tunnus"] for g in goals] == list(figures.assessment.goal_id)
         assert all(isinstance(g["Pisteet (0–1)"], int | float) for g in goals if g["Pisteet (0–1)"] is not None)
 
     def test_measures_are_numbers_with_formats_and_example_rows_marked(self, made):
         ws = openpyxl.load_workbook(made[4])["Mittarit"]
         header, measures = rows(ws)
-        assert len(measures) == 57
+        assert len([m for m in measures if m["Indikaattori"] != "virstanpylväs"]) == 57
         cost = next(m for m in measures if m["Indikaattori"] == "Toimintakulut asukasta kohden")
         assert cost["Arvo"] == pytest.approx(13536.0) and isinstance(cost["Arvo"], int | float)
         value_col = header.index("Arvo") + 1
@@ -97,7 +99,7 @@ class TestExcel:
             (
                 k
                 for k, m in enumerate(measures, start=2)
-                if m["Esimerkkiarvo"] == "ei" and m["Tavoite esimerkki"] == "ei"
+                if m["Esimerkkiarvo"] == "ei" and m["Tavoitearvo on esimerkki"] == "ei"
             ),
             None,
         )
@@ -105,6 +107,31 @@ class TestExcel:
         if real_row:
             assert ws.cell(row=real_row, column=1).fill.fill_type is None
         assert all(m["Lähde"] for m in measures)
+
+    def test_measures_sheet_has_the_milestones_and_the_observations_own_sources(self, made):
+        inputs, figures = made[0], made[1]
+        header, measures = rows(openpyxl.load_workbook(made[4])["Mittarit"])
+        # every measure of the strategy has a row: 57 indicators and the six milestones
+        assert {m["Mittari"] for m in measures} == {m.id for m in inputs.strategy.measures}
+        milestones = [m for m in measures if m["Indikaattori"] == "virstanpylväs"]
+        assert len(milestones) == 6 and len(measures) == 57 + 6
+        shown = figures.milestones.set_index("measure_id")
+        for m in milestones:
+            assert m["Tila"] == shown.status[m["Mittari"]] and m["Peruste"] == shown.reason[m["Mittari"]]
+            assert m["Näyttö"] == shown.evidence[m["Mittari"]] and m["Arvo"] is None
+        # the source of the period's own value (a URL where the row has one), not the strategy's general source
+        obs = inputs["observations"]
+        now = obs[obs.period_end == str(PERIOD)].set_index("indicator_id").source
+        names = {i.name: i.id for i in inputs.strategy.indicators}
+        for m in measures:
+            if m["Indikaattori"] in names:
+                assert m["Lähde"] == now[names[m["Indikaattori"]]], m["Indikaattori"]
+        assert any(str(m["Lähde"]).startswith("http") for m in measures)
+        # without the inputs (an older caller) the strategy's sources, as before
+        plain = write_workbook(made[4].with_name("plain.xlsx"), strategy=inputs.strategy, figures=figures, params={})
+        sources = {i.name: i.source for i in inputs.strategy.indicators}
+        _, found = rows(openpyxl.load_workbook(plain)["Mittarit"])
+        assert all(m["Lähde"] == sources[m["Indikaattori"]] for m in found if m["Indikaattori"] in sources)
 
     def test_budget_in_euros_and_the_rest(self, made):
         book = openpyxl.load_workbook(made[4])
@@ -118,6 +145,40 @@ class TestExcel:
         assert any("status.tolerance_pct" in c["Muutos"] for c in changes)
         params = {r["Parametri"]: r["Arvo"] for r in rows(book["Parametrit"])[1]}
         assert params["status.tolerance_pct"] == 15 and params["period_end"] == "2022-12-31"
+        # a Finnish note beside the keys, and no Python syntax in the values
+        notes = {r["Parametri"]: r["Selite"] for r in rows(book["Parametrit"])[1]}
+        assert notes["status.tolerance_pct"] == "osittaisen toteutumisen raja, % tavoitteesta"
+        assert not any(str(v).startswith(("{", "[")) or "{'" in str(v) for v in params.values())
+        # the budget sheet in the terms of a municipal budget follow-up, the ranges with their bounds
+        assert {"Talousarvio muutosten jälkeen", "Toteutumisaste, %", "Odotettu toteutumisaste, %", "Havainto"} <= set(
+            header
+        )
+        assert {"Tavoitevälin alaraja", "Tavoitevälin yläraja"} <= set(rows(book["Mittarit"])[0])
+        assert rows(book["Muutokset"])[0][0] == "Verrattu"  # not "Vertailu", the name of the peer sheet
+
+
+class TestDocumentProperties:
+    """Office files carry the project as their author and the period in their title (File → Properties)."""
+
+    def test_word_author_and_title(self, made):
+        props = docx.Document(str(made[5])).core_properties
+        assert props.author == AUTHOR and props.last_modified_by == AUTHOR
+        assert "python-docx" not in (props.author, props.last_modified_by, props.comments)
+        assert props.title == "Testi – tilinpäätös 2022" and props.language == "fi-FI"
+        assert props.created.year >= 2024  # the run's time, not the 2013 of python-docx's template
+
+    def test_excel_author_and_title(self, made):
+        props = openpyxl.load_workbook(made[4]).properties
+        assert props.creator == AUTHOR and props.lastModifiedBy == AUTHOR
+        assert props.title == "Testi – tilinpäätös 2022"
+
+    def test_a_title_that_names_the_period_already_is_kept(self, made, tmp_path):
+        inputs, figures = made[0], made[1]
+        title = "Kemijärven toimenpideohjelman 2021–2023 seuranta – tilinpäätös 2022"
+        word = write_findings(tmp_path / "h.docx", strategy=inputs.strategy, figures=figures, title=title)
+        assert docx.Document(str(word)).core_properties.title == title
+        xlsx = write_workbook(tmp_path / "a.xlsx", strategy=inputs.strategy, figures=figures, params={}, title="")
+        assert openpyxl.load_workbook(xlsx).properties.title == "Arviointikertomuksen taulukot – tilinpäätös 2022"
 
 
 class TestWord:
@@ -125,13 +186,17 @@ class TestWord:
         figures = made[1]
         doc = docx.Document(str(made[5]))
         headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
-        assert headings[0] == ("Heading 1", "Havainnot – Tilinpäätös 2022 (31.12.2022)")
+        # the period's name stands mid-heading after the dash: lower case, as fi.period_label writes it
+        assert headings[0] == ("Heading 1", "Havainnot – tilinpäätös 2022 (31.12.2022)")
         assert [t for s, t in headings if s == "Heading 2"] == [
             "Hyvinvointi",
             "Elinvoima",
             "Identiteetti",
             "Henkilöstö yksiköittäin 31.12.2022",
-            "Talous ja tietojen laatu",
+            # the heading names the budget only when a budget finding is under it
+            "Talous ja tietojen laatu"
+            if (figures.findings.category == "Talousarvion ylitykset ja alitukset").any()
+            else "Tietojen laatu",
         ]
         assert len(doc.tables) == 4  # a goal table per pillar, then the staff per unit (small counts hidden)
         for table, pillar in zip(doc.tables, ("hyvinvointi", "elinvoima", "identiteetti")):
@@ -197,8 +262,8 @@ class TestFormulaInjection:
         ]
         assert formulas == []
         _, goals = rows(book["Tavoitteet"])
-        h1 = next(g for g in goals if g["Tavoite"] == "H1")
-        assert h1["Nimi"] == INJECTED and h1["Hallinnon perustelu"] == INJECTED
+        h1 = next(g for g in goals if g["Tunnus"] == "H1")
+        assert h1["Tavoite"] == INJECTED and h1["Hallinnon perustelu"] == INJECTED
         params_rows = {r["Parametri"]: r["Arvo"] for r in rows(book["Parametrit"])[1]}
         assert params_rows["report.commentary"] == INJECTED
         shown = [c for ws in book for r in ws.iter_rows() for c in r if c.value == INJECTED]
@@ -237,9 +302,9 @@ class TestComparisonInTheAuditMaterial:
         assert isinstance(margin["Vertailukuntien mediaani"], float)
         assert "kuntien avainluvut" in margin["Lähde"] and "CC BY 4.0" in margin["Lähde"]
         notes = [c.value for c in book["Vertailu"]["A"] if c.value and str(c.value).startswith("Vertailukunnat:")]
-        assert notes and "Rovaniemi" in notes[0]
-        findings = [r[2] for r in book["Havainnot"].iter_rows(values_only=True) if r[0] == "vertailu"]
-        assert findings == compared.findings and any(f.startswith("Vuosikate 695,9") for f in findings)
+        assert notes and "Rovaniemi" in notes[0] and "Tilastokeskus, THL ja TEM" in notes[0]
+        findings = [r[2] for r in book["Havainnot"].iter_rows(values_only=True) if r[0] == "Vertailu muihin kuntiin"]
+        assert findings == compared.findings and any(f.startswith("Vuosikate: 696") for f in findings)
 
     def test_word_has_a_comparison_section(self, with_comparison):
         compared, _, word = with_comparison
@@ -247,6 +312,6 @@ class TestComparisonInTheAuditMaterial:
         headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
         assert "Vertailu muihin kuntiin" in headings
         texts = [p.text for p in doc.paragraphs]
-        assert any(t.startswith("Vuosikate 695,9\u00a0€/asukas vuonna 2020") for t in texts)
+        assert any(t.startswith("Vuosikate: 696\u00a0€/asukas vuonna 2020") for t in texts)
         table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Tunnusluku")
         assert table.rows[0].cells[2].text == "Kemijärvi" and len(table.rows) == len(compared.key.summary) + 1

@@ -41,8 +41,11 @@ class TestEmbeddedData:
         }
         assert len(year_end.findings) > 140
 
-    def test_baseline_period_passes(self):
-        assert run_gate(DATA_RAW, dt.date(2020, 12, 31)).passed
+    def test_the_baseline_year_is_not_a_follow_up_period(self):
+        """2020 holds the baselines but no targets: a report of it would assess nothing, so the gate refuses it."""
+        result = run_gate(DATA_RAW, dt.date(2020, 12, 31))
+        assert not result.passed
+        assert "period 31.12.2020 is outside the years 2021–2023" in result.failure_text()
 
     def test_example_values_are_soft_findings_not_failures(self, year_end):
         soft = {f.check.id for f in year_end.soft_findings}
@@ -227,3 +230,43 @@ class TestNothingCrashesTheGate:
         assert [f.check.id for f in result.hard_failures] == ["havainnot.unique"]
         assert result.inputs is None and "passed its own checks" in result.failure_text()
         assert not {"indicator_coverage", "consistency"} & {f.check.frame for f in result.findings}
+
+
+class TestPeriodWords:
+    """What is missing for the period is said in words, in the terminal and on the Finnish page (issue 18)."""
+
+    def test_a_deleted_row_names_the_period_and_the_indicator(self, data_copy):
+        path = data_copy / "havainnot.csv"
+        text = path.read_text(encoding="utf-8-sig")
+        kept = [line for line in text.split("\n") if not line.startswith("lahiruoka_osuus;31.12.2022;")]
+        path.write_text("\n".join(kept), encoding="utf-8-sig")
+        result = run_gate(data_copy, dt.date(2022, 12, 31))
+        failed = {f.check.id: f for f in result.hard_failures}
+        finding = failed["havainnot.complete_for_period"]
+        name = "Lähiruoan osuus ruokapalveluiden tuotannosta"
+        assert finding.message().endswith(
+            f"1 item differs: no row for 31.12.2022 for indicator lahiruoka_osuus ({name})"
+        )
+        row = result.findings_frame().set_index("check_id").loc["havainnot.complete_for_period"]
+        assert row.samples_fi == f"ei riviä kaudelle 31.12.2022 indikaattorille lahiruoka_osuus ({name})"
+
+    def test_a_period_outside_the_programme_is_one_finding_of_the_strategy(self):
+        result = run_gate(DATA_RAW, dt.date(2024, 6, 30))
+        assert [f.check.file for f in result.hard_failures] == ["strategia.yaml"]
+        assert result.hard_failures[0].message() == (
+            "strategia.yaml: period 30.6.2024 is outside the years 2021–2023 of the action programme: "
+            "data/raw/strategia.yaml has no targets for 2024. Add the targets of 2024 to the strategy file, or take "
+            "a new strategy file into use."
+        )
+
+
+def test_finnish_samples_quote_texts_the_finnish_way():
+    """A sample in the Finnish tables shows a text in ”…”, not in Python's '…', and an empty cell as "tyhjä"."""
+    from kpi.inputs.gate.result import Sample
+
+    assert Sample(8, "'toimintakulut_per_asukas'").text(finnish=True) == "rivi 8: ”toimintakulut_per_asukas”"
+    assert Sample(8, "'toimintakulut_per_asukas'").text() == "row 8: 'toimintakulut_per_asukas'"  # the CLI as before
+    assert (
+        Sample(3, "empty").text(finnish=True) == "rivi 3: tyhjä"
+        and Sample(4, "12.5").text(finnish=True) == "rivi 4: 12.5"
+    )

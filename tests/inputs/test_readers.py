@@ -122,6 +122,18 @@ class TestCsvDialects:
     def test_utf8_with_bom_semicolon_decimal_comma(self, tmp_path):
         self.check(read_table(write(tmp_path, "\ufeff" + HEADER + "\r\n" + self.ROWS), SPEC))
 
+    @pytest.mark.parametrize("marks", [2, 3, 5])
+    def test_any_number_of_byte_order_marks(self, tmp_path, marks):
+        # a 'CSV UTF-8' file saved again by a tool that adds its own mark (issue 18)
+        path = tmp_path / "t.csv"
+        path.write_bytes(b"\xef\xbb\xbf" * marks + (HEADER + "\r\n" + self.ROWS).encode("utf-8"))
+        self.check(read_table(path, SPEC))
+
+    @pytest.mark.parametrize("marks", ["\ufeff\ufeff", "\u00ef\u00bb\u00bf", "\ufeff\u00ef\u00bb\u00bf"])
+    def test_a_byte_order_mark_read_as_windows_1252_and_saved_again(self, tmp_path, marks):
+        # 'ï»¿' is the UTF-8 mark opened as Windows-1252 text and saved as UTF-8: no part of the first column's name
+        self.check(read_table(write(tmp_path, marks + HEADER + "\r\n" + self.ROWS), SPEC))
+
     def test_utf8_without_bom(self, tmp_path):
         self.check(read_table(write(tmp_path, HEADER + "\n" + self.ROWS), SPEC))
 

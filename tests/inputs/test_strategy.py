@@ -175,3 +175,43 @@ class TestBrokenStrategy:
         path.write_text("- just a list\n", encoding="utf-8")
         with pytest.raises(StrategyError, match="expected a mapping of keys"):
             load_strategy(path)
+
+
+class TestProgrammePeriod:
+    """A period whose year has no targets in the strategy is outside the programme: nothing can be assessed
+    against it, so the gate and the runs stop instead of publishing a report of 'ei arvioitavissa' (issue 18)."""
+
+    @pytest.mark.parametrize("period", ["2021-06-30", "2022-12-31", "2023-12-31"])
+    def test_periods_of_the_programme_pass(self, period):
+        import datetime as dt
+
+        from kpi.inputs.strategy import outside_programme
+
+        strategy = load_strategy(DATA_RAW / STRATEGY_FILE_NAME)
+        assert strategy.target_years == (2021, 2022, 2023)
+        assert outside_programme(strategy, dt.date.fromisoformat(period)) is None
+
+    @pytest.mark.parametrize(("period", "year"), [("2024-06-30", 2024), ("2020-12-31", 2020)])
+    def test_a_period_outside_names_the_years_and_what_to_do(self, period, year):
+        import datetime as dt
+
+        from kpi.inputs.strategy import outside_programme
+
+        strategy = load_strategy(DATA_RAW / STRATEGY_FILE_NAME)
+        message = outside_programme(strategy, dt.date.fromisoformat(period))
+        date = dt.date.fromisoformat(period)
+        assert message == (
+            f"period {date.day}.{date.month}.{year} is outside the years 2021–2023 of the action programme: "
+            f"data/raw/strategia.yaml has no targets for {year}. Add the targets of {year} to the strategy file, "
+            "or take a new strategy file into use."
+        )
+
+    def test_a_programme_year_without_targets_is_outside_too(self, tmp_path, raw):
+        import datetime as dt
+
+        from kpi.inputs.strategy import outside_programme
+
+        strategy = load_mutated(tmp_path, raw, lambda d: d.update(years=[2021, 2022, 2023, 2024]))
+        message = outside_programme(strategy, dt.date(2024, 12, 31))
+        assert message is not None and "the years 2021–2024 of the action programme" in message
+        assert "has no targets for 2024" in message

@@ -52,23 +52,26 @@ class TestThreeWay:
     def test_disagreements_get_a_sentence(self, inputs):
         data = pd.DataFrame({"goal_id": [g.id for g in inputs.strategy.goals], "status": "toteutunut"})
         t = three_way(inputs.strategy, inputs["assessments"], data, dt.date(2022, 12, 31)).set_index("goal_id")
-        assert not t.loc["I5", "disagree"] and t.loc["I5", "sentence"] == "Kaikki arviot ovat yhtä mieltä: toteutunut."
+        assert not t.loc["I5", "disagree"] and t.loc["I5", "sentence"] == "Kaikki arviot ovat samat: toteutunut."
         assert t.loc["H3", "disagree"]
         assert (
             "poikkeaa" in t.loc["H3", "sentence"]
-            and "tarkastuslautakunnan arvio (ei toteutunut)" in t.loc["H3", "sentence"]
+            and "tarkastuslautakunnan arviosta (ei toteutunut)" in t.loc["H3", "sentence"]
         )
 
     def test_admin_and_audit_committee_differ_while_data_agrees_with_one(self, inputs):
         data = pd.DataFrame({"goal_id": ["H1"], "status": ["osittain toteutunut"]})
         t = three_way(inputs.strategy, inputs["assessments"], data, dt.date(2022, 12, 31)).set_index("goal_id")
-        assert "hallinnon arvio (toteutunut)" in t.loc["H1", "sentence"]
+        assert "poikkeaa hallinnon arviosta (toteutunut)" in t.loc["H1", "sentence"]
 
     def test_at_30_6_only_the_data_status(self, inputs):
         data = pd.DataFrame({"goal_id": ["H1"], "status": ["osittain toteutunut"]})
         t = three_way(inputs.strategy, inputs["assessments"], data, dt.date(2022, 6, 30)).set_index("goal_id")
         assert t.loc["H1", "administration"] is None
-        assert "annetaan tilinpäätöksen yhteydessä" in t.loc["H1", "sentence"]
+        assert t.loc["H1", "sentence"].endswith(
+            "Hallinnon arvio annetaan tilinpäätöksessä (toimintakertomuksessa) ja tarkastuslautakunnan arvio "
+            "arviointikertomuksessa."
+        )
 
 
 class TestPrivacy:
@@ -93,7 +96,11 @@ class TestPrivacy:
         assert a.head_count == "< 5" and a.respondents == "< 5"
         assert [a.person_years, a.sick_leave_days, a.satisfaction] == ["x", "x", "x"]
         assert out.frame.set_index("unit").loc["C"].tolist() == [20, 19.0, 200, 15, 3.8]
-        assert len(out.notes) == 1 and "privacy.min_count = 5" in out.notes[0] and "alle 5 henkilöä" in out.notes[0]
+        assert (
+            len(out.notes) == 1
+            and "(raja 5, asetus privacy.min_count)" in out.notes[0]
+            and "alle 5 henkilöä" in out.notes[0]
+        )
         assert out.hidden == 5
 
     def test_with_a_total_the_next_smallest_unit_is_hidden_too(self):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from kpi.inputs.datasets import load_inputs
-from kpi.measures.changes import indicator_changes, previous_period_end, series, year_earlier
+from kpi.measures.changes import crosses_break, indicator_changes, previous_period_end, series, year_earlier
 from kpi.paths import DATA_RAW
 
 
@@ -42,16 +42,31 @@ class TestIndicatorChanges:
         row = c.loc["uudet_yritykset_lkm"]
         assert pd.isna(row.change_previous) and pd.isna(row.change_baseline)
         assert row.change_year_ago == 17 - 14
-        assert "ei vertailukelpoinen" in row.note
+        assert row.note_previous == "ei laskettu: kertymää 1.1.–30.6.2022 ei verrata koko vuoden 2021 lukuun"
 
     def test_series_break_is_flagged_not_computed(self, inputs):
         c = indicator_changes(inputs.strategy, inputs["observations"], dt.date(2023, 12, 31)).set_index("indicator_id")
         row = c.loc["toimintakulut_per_asukas"]
         assert pd.isna(row.change_year_ago) and pd.isna(row.change_baseline)
-        assert "sarjakatko (Sote-uudistus)" in row.note
+        assert "sarjakatko 1.1.2023 (sote-uudistus)" in row.note
         # flow: the 1–12 total is not compared with the 1–6 total of 30.6.2023, and the note says why
         assert row.previous == 3199 and pd.isna(row.change_previous)
-        assert "kertymä 1–12 ei vertailukelpoinen kauden 30.6.2023 kanssa" in row.note
+        assert "ei laskettu: koko vuoden kertymää (1–12) ei verrata kertymään 1.1.–30.6.2023" in row.note
+
+    def test_each_change_has_only_its_own_comparisons_note(self, inputs):
+        # 30.6.2023 → 31.12.2023 crosses no break; the year-ago and baseline comparisons do (1.1.2023)
+        c = indicator_changes(inputs.strategy, inputs["observations"], dt.date(2023, 12, 31)).set_index("indicator_id")
+        flow = c.loc["toimintakulut_per_asukas"]
+        assert flow.note_previous == "ei laskettu: koko vuoden kertymää (1–12) ei verrata kertymään 1.1.–30.6.2023"
+        assert flow.note_year_ago == flow.note_baseline == "sarjakatko 1.1.2023 (sote-uudistus): muutosta ei lasketa"
+        stock = c.loc["tuloveroprosentti"]
+        assert stock.note_previous == "" and stock.change_previous == 0
+        assert "sarjakatko 1.1.2023 (sote-uudistus)" in stock.note_year_ago
+        for row in c.itertuples():
+            if "sarjakatko" in row.note_previous:
+                assert crosses_break(inputs.strategy, row.Index, dt.date(2023, 6, 30), dt.date(2023, 12, 31))
+        # the joined note stays for a reader of the whole row
+        assert "sarjakatko" in flow.note and "kertymä" in flow.note
 
     def test_no_value_no_change(self, inputs):
         c = indicator_changes(inputs.strategy, inputs["observations"], dt.date(2022, 6, 30)).set_index("indicator_id")

@@ -66,9 +66,12 @@ class TestVersionChanges:
         assert set(changes[changes.kind == "indikaattori"].subject) == moved_indicators
         goal = changes[changes.kind == "tavoite"].iloc[0]
         assert goal.text.startswith(f"Tavoite {goal.subject} ") and f"{goal.before} → {goal.after}, koska" in goal.text
-        assert "status.tolerance_pct muuttui 5 → 15" in goal.text
+        assert "osittaisen toteutumisen raja (status.tolerance_pct) muuttui (5\u00a0% → 15\u00a0%)" in goal.text
         assert changes.kind.tolist()[0] == "tavoite"  # goals first: what the evaluation report cares about
-        assert (changes[changes.kind == "indikaattori"].text.str.contains("parametri status.tolerance_pct")).all()
+        said = "osittaisen toteutumisen raja (status.tolerance_pct) muuttui"
+        assert changes[changes.kind == "indikaattori"].text.str.contains(said, regex=False).all()
+        param = changes[changes.kind == "parametri"].iloc[0]
+        assert param.text == "Osittaisen toteutumisen raja (status.tolerance_pct) muuttui (5\u00a0% → 15\u00a0%)."
 
     def test_values_commentary_and_input_files(self, inputs):
         old = manifest(inputs)
@@ -85,6 +88,29 @@ class TestVersionChanges:
         status = changes[changes.kind == "indikaattori"].iloc[0]
         assert "koska arvo muuttui" in status.text
         assert not (changes.kind == "parametri").any()  # the commentary is its own kind, not a parameter
+
+    @pytest.mark.parametrize(
+        ("before", "after", "said"),
+        [
+            (None, "", None),  # never saved either time: nothing to report
+            ("", None, None),
+            ("", "Uusi kommentti", "Analyytikon kommentti lisättiin."),
+            (None, "Uusi kommentti", "Analyytikon kommentti lisättiin."),
+            ("Vanha kommentti", "Uusi kommentti", "Analyytikon kommentti muuttui."),
+            ("Vanha kommentti", "", "Analyytikon kommentti poistettiin."),
+        ],
+    )
+    def test_commentary_is_said_removed_only_when_there_was_one(self, inputs, before, after, said):
+        old, new = manifest(inputs), manifest(inputs)
+        old["params"] = {**old["params"], "report": {**old["params"]["report"], "commentary": before}}
+        new["params"] = {**new["params"], "report": {**new["params"]["report"], "commentary": after}}
+        changes = version_changes(old, new, inputs.strategy)
+        assert list(changes[changes.kind == "kommentti"].text) == ([said] if said else [])
+
+    def test_commentary_missing_from_an_older_manifest_is_not_removed(self, inputs):
+        old, new = manifest(inputs), manifest(inputs)
+        old["params"] = {k: v for k, v in old["params"].items() if k != "report"}
+        assert (version_changes(old, new, inputs.strategy).kind != "kommentti").all()
 
     def test_dates_read_back_from_json_are_not_a_change(self, inputs):
         old = manifest(inputs)

@@ -83,6 +83,15 @@ class TestKeyFigures:
         assert k.loc["Lainakanta", "value"] == pytest.approx(5189 * 6996 / 1e6)  # € per resident × the real population
         assert k.loc["Väkiluku", "value"] == 6996 and not k.loc["Väkiluku", "is_example"]  # Sotkanet, real
 
+    def test_half_year_figures_name_their_months(self):
+        # a January–June figure is not the year's: at 30.6. a period's figure says which months it covers
+        inputs = load_inputs(DATA_RAW)
+        k = key_figures(inputs["budget"], inputs["observations"], inputs["population"], dt.date(2022, 6, 30))
+        names = set(k.figure)
+        assert "Toimintakate 1–6/2022" in names and "Toimintakate" not in names
+        assert not names & {"Tilikauden tulos", "Vuosikate asukasta kohden"}
+        assert {"Väkiluku", "Lainakanta"} <= names  # a moment's figure has no months
+
     def test_per_resident(self):
         pop = pd.DataFrame({"period_end": [MID], "population": [7000]})
         assert per_resident(14_000, pop, MID.date()) == 2

@@ -24,8 +24,14 @@ NOTEBOOKS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 def run(report, period: str, tmp_path: Path) -> str:
     out = tmp_path / f"{report.name}-{period}.ipynb"
     params = {**yaml.safe_load((PARAMS_DIR / f"{period}.yaml").read_text(encoding="utf-8")), **report.parameters}
-    pm.execute_notebook(str(NOTEBOOKS_DIR / report.notebook), str(out), parameters=params, cwd=str(NOTEBOOKS_DIR),
-                        progress_bar=False, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    pm.execute_notebook(
+        str(NOTEBOOKS_DIR / report.notebook),
+        str(out),
+        parameters=params,
+        cwd=str(NOTEBOOKS_DIR),
+        progress_bar=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
     nb = json.loads(out.read_text(encoding="utf-8"))
     texts = []
     for cell in nb["cells"]:
@@ -46,26 +52,39 @@ def test_workbook_runs_for_a_period(report, period, tmp_path):
     # no value that failed to format, and no unfilled placeholder, reaches the reader
     assert not re.search(r"\b(nan|NaN|None|NaT)\b|\{[a-z_]+\}", re.sub(r"<[^>]+>", " ", text))
     if report.notebook == "04_seuranta.ipynb":
-        for caption in ("Talousarvion toteutuminen vastuualueittain", "Sopeuttamisohjelman toimenpiteet", "Ohjelmien tila",
-                        "Keskeiset tunnusluvut", "Mittareiden tila vastuualueittain", "### Tavoitteet, jotka eivät toteutuneet",
-                        "### Tietojen laatu"):
+        for caption in (
+            "Talousarvion toteutuminen vastuualueittain",
+            "Sopeuttamisohjelman toimenpiteet",
+            "Ohjelmien tila",
+            "Keskeiset tunnusluvut",
+            "Mittareiden tila vastuualueittain",
+            "### Tavoitteet, jotka eivät toteutuneet",
+            "### Tietojen laatu",
+        ):
             assert caption in text, caption
         assert ("ennuste 31.12." in text) == period.endswith("06-30")
     elif report.notebook == "05_vertailu.ipynb":
-        assert text.startswith("# Vertailu\n\nKemijärvi ja kahdeksan vertailukuntaa — Kemi, Tornio,")
-        for caption in ("Väkiluvun muutos", "Keskeiset tunnusluvut ja vertailukuntien mediaani",
-                        "Työttömyysaste vuosittain, %", "- Kemijärvi menetti väestöstään", "Vertailun lähteet"):
+        assert text.startswith("# Vertailu\n\nKemijärvi ja kahdeksan vertailukuntaa – Kemi, Tornio,")
+        for caption in (
+            "Väkiluvun muutos",
+            "Keskeiset tunnusluvut ja vertailukuntien mediaani",
+            "Työttömien työnhakijoiden osuus työvoimasta vuosittain, %",
+            "- Kemijärvi menetti väestöstään",
+            "Vertailun lähteet",
+        ):
             assert caption in text, caption
         assert "Lähde: Tilastokeskus, kuntien avainluvut 2020–2021, CC BY 4.0." in text
         # open figures published after the period end are left out, and the page says how old its newest one is
         latest = {"2022-06-30": "2021", "2023-12-31": "2022"}[period]
-        assert f"Uusimmat avoimet tiedot ovat vuodelta {latest}; raportin kausi on" in text
+        assert f"Uusimmat avoimet tiedot ovat vuodelta {latest}; raportti koskee" in text
         assert ("Väkiluku 2022" in text) == (period == "2023-12-31")
     else:
         assert "tavoitteesta" in text and "Arviot:" in text
         # the pillar's own title and goals, and no other pillar's
         pillar = next(p for p in STRATEGY.pillars if p.id == report.parameters["pillar"])
-        assert text.startswith(f"# {pillar.name}\n\nToimenpideohjelman 2021–2023 {pillar.name}-pilarin tavoitteiden seuranta.")
+        assert text.startswith(
+            f"# {pillar.name}\n\nToimenpideohjelman 2021–2023 {pillar.name}-pilarin tavoitteiden seuranta."
+        )
         headings = re.findall(r"^### (\w+) ", text, flags=re.M)
         assert headings == [g.id for g in pillar.goals]
         # a chart shows what was known at the period end: the 2022 half-year has no later values in it
@@ -97,8 +116,12 @@ def test_committed_clean_with_documented_parameters(name):
     sources = "\n".join("".join(c["source"]) for c in code)
     assert not any(line.startswith(("def ", "class ")) for line in sources.splitlines())
     assert "2023-12-31" not in sources.split("period_end", 1)[1].split("\n", 1)[1]  # no date below the parameters
-    help_text = subprocess.run([str(Path(sys.executable).parent / "papermill"), "--help-notebook",
-                                str(NOTEBOOKS_DIR / name)], capture_output=True, text=True, timeout=120).stdout
+    help_text = subprocess.run(
+        [str(Path(sys.executable).parent / "papermill"), "--help-notebook", str(NOTEBOOKS_DIR / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     for line in "".join(code[0]["source"]).splitlines():
         param, comment = line.split(":", 1)[0], line.split("#", 1)[1].strip()
         assert f"  {param}: " in help_text, param  # papermill lists each parameter as "  name: type …"

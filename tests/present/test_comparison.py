@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
+import struct
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -12,6 +15,7 @@ from kpi.inputs.comparison import read_comparison
 from kpi.measures import comparison as cmp
 from kpi.paths import DATA_RAW
 from kpi.present import comparison as view
+from kpi.present.charts import figure_html
 
 PEERS = ["240", "851", "305", "758", "732", "614", "583", "698"]
 NAMES = ["Kemi", "Tornio", "Kuusamo", "Sodankylä", "Salla", "Posio", "Pelkosenniemi", "Rovaniemi"]
@@ -50,11 +54,12 @@ class TestTables:
         row = t.set_index("Tunnusluku").loc["Vuosikate"]
         assert (row.Vuosi, row.Kemijärvi, row["Vertailukuntien mediaani"]) == (
             "2020",
-            f"695,9{NB}€/asukas",
-            f"571,3{NB}€/asukas",
+            f"696{NB}€/asukas",  # euros per inhabitant in whole euros
+            f"571{NB}€/asukas",
         )
-        assert row["Ero mediaaniin"] == f"+124,6{NB}€/asukas" and row["Sija (1 = suurin)"] == "3/9"
-        assert row["Vaihteluväli"] == f"343,0{NB}€/asukas – 1{NB}196,7{NB}€/asukas"
+        assert row["Ero mediaaniin"] == f"+125{NB}€/asukas" and row["Sija (1 = suurin)"] == "3/9"
+        # a range with an unspaced en dash and the unit once
+        assert row["Vaihteluväli"] == f"343–1{NB}197{NB}€/asukas"
         share = t.set_index("Tunnusluku").loc["Työllisyysaste"]
         assert share["Ero mediaaniin"] == f"\u22123,4{NB}%-yks." and share["Sija (1 = suurin)"] == "9/9"
 
@@ -79,7 +84,9 @@ class TestTables:
         assert set(series.iloc[0, 1:]) == {"100,0"}
         values = view.key_values_table(figures["key"].values)
         assert list(values.columns) == ["Tunnusluku", "Kemijärvi", *NAMES]
-        assert values.iloc[0].Tunnusluku == "Vuosikate, €/asukas (2020)" and values.iloc[0].Sodankylä == f"1{NB}196,7"
+        assert (
+            values.iloc[0].Tunnusluku == "Vuosikate, €/asukas (2020)" and values.iloc[0].Sodankylä == f"1{NB}197"
+        )  # whole euros per inhabitant
 
     def test_unemployment_table_says_how_many_months(self, figures):
         t = view.unemployment_table(figures["rates"]).set_index("Vuosi")
@@ -103,12 +110,12 @@ class TestTables:
 class TestSentences:
     def test_intro_names_the_city_and_its_peers(self):
         text = view.intro("Kemijärvi", NAMES, {"peers": [240]})
-        assert text.startswith("Kemijärvi ja kahdeksan vertailukuntaa — Kemi, Tornio,")
-        assert "Pelkosenniemi ja Rovaniemi —" in text
+        assert text.startswith("Kemijärvi ja kahdeksan vertailukuntaa – Kemi, Tornio,")
+        assert "Pelkosenniemi ja Rovaniemi –" in text
 
     def test_intro_lists_twelve_peers_and_counts_the_rest(self):
         text = view.intro("Kemijärvi", [f"K{n}" for n in range(17)], {"peers": [1]})
-        assert "Kemijärvi ja 17 vertailukuntaa — K0, K1," in text and ", K11 ja 5 muuta —" in text
+        assert "Kemijärvi ja 17 vertailukuntaa – K0, K1," in text and ", K11 ja 5 muuta –" in text
 
     def test_intro_says_how_a_group_was_chosen(self):
         comparison = {"peers": [], "peer_group": "seutukunta", "peer_population": [1000, 5000]}
@@ -118,8 +125,16 @@ class TestSentences:
     @pytest.mark.parametrize(
         ("latest", "period", "expected"),
         [
-            (2022, dt.date(2023, 12, 31), "Uusimmat avoimet tiedot ovat vuodelta 2022; raportin kausi on 31.12.2023."),
-            (2021, dt.date(2022, 6, 30), "Uusimmat avoimet tiedot ovat vuodelta 2021; raportin kausi on 30.6.2022."),
+            (
+                2022,
+                dt.date(2023, 12, 31),
+                "Uusimmat avoimet tiedot ovat vuodelta 2022; raportti koskee tilinpäätöstä 2023 (31.12.2023).",
+            ),
+            (
+                2021,
+                dt.date(2022, 6, 30),
+                "Uusimmat avoimet tiedot ovat vuodelta 2021; raportti koskee osavuosikatsausta 1–6/2022 (30.6.2022).",
+            ),
             (2023, dt.date(2023, 12, 31), ""),
         ],
     )
@@ -136,7 +151,11 @@ class TestAltTexts:
         index = figures["index"]
         alt = view.population_alt(index.summary, index.base_year)
         assert alt.startswith("Väkiluku indeksinä 2000–2022 (2000 = 100). Kemijärvi: väkiluku laski 33,3")
-        assert "sija 7/9" in alt and "eniten kasvoi Rovaniemi (+12,7" in alt and "eniten laski Salla (\u221235,1" in alt
+        assert (
+            "sija 7/9" in alt
+            and "eniten kasvoi väkiluvultaan Rovaniemi (+12,7" in alt
+            and "eniten väkeä menetti Salla (\u221235,1" in alt
+        )
         assert "koko maa +7,4" in alt
 
     def test_the_last_of_the_comparison_is_said_to_be_so(self, figures):
@@ -147,12 +166,15 @@ class TestAltTexts:
     def test_key_figures_alt_names_where_the_city_is_highest_and_lowest(self, figures):
         alt = view.key_figures_alt(figures["key"].summary, "Kemijärvi")
         assert "kymmenen tunnuslukua" in alt
-        assert "Vertailun suurin: lainakanta, työttömien osuus työvoimasta ja taloudellinen huoltosuhde." in alt
-        assert "Vertailun pienin: työllisyysaste ja 15–64-vuotiaiden osuus väestöstä." in alt
+        assert (
+            "Vertailun suurin arvo (Kemijärvi): lainakanta, työttömien osuus työvoimasta ja taloudellinen huoltosuhde."
+            in alt
+        )
+        assert "Vertailun pienin arvo (Kemijärvi): työllisyysaste ja 15–64-vuotiaiden osuus väestöstä." in alt
 
     def test_unemployment_alt_states_the_start_end_and_rank(self, figures):
         alt = view.unemployment_alt(figures["rates"])
-        assert alt.startswith("Työttömyysaste vuosittain 2006–2020. Kemijärvi: 18,5")
+        assert alt.startswith("Työttömien työnhakijoiden osuus työvoimasta vuosittain 2006–2020. Kemijärvi: 18,5")
         assert "vuonna 2020 sija 5/9 (1 = suurin), vertailukuntien mediaani 15,7" in alt
 
 
@@ -183,6 +205,25 @@ class TestCharts:
         fig = view.key_figures_chart(figures["key"].values, figures["key"].summary)
         assert len(fig.axes) == 10 and fig.legends
         plt.close(fig)
+
+    @pytest.mark.parametrize("chart", ["population", "key figures", "unemployment"])
+    def test_every_chart_fits_a_laptop_screen_with_labels_the_size_of_body_text(self, figures, chart):
+        # issue 18: at its own size (the house dpi of figure_html) no chart is taller than a 1280 × 800 window
+        # shows, and its tick labels are at most 10 pt, so the page never has to shrink the image and its type
+        fig = {
+            "population": lambda: view.population_chart(figures["index"].frame, figures["index"].base_year),
+            "key figures": lambda: view.key_figures_chart(figures["key"].values, figures["key"].summary),
+            "unemployment": lambda: view.unemployment_chart(figures["rates"]),
+        }[chart]()
+        fig.canvas.draw()
+        ticks = [t for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+        assert ticks and max(t.get_fontsize() for t in ticks) <= 10
+        inside = fig.bbox.padded(1)  # no label runs off the image: each axes with all it draws, and the key
+        boxes = [ax.get_tightbbox() for ax in fig.axes] + [key.get_window_extent() for key in fig.legends]
+        assert all(inside.contains(*box.min) and inside.contains(*box.max) for box in boxes)
+        png = base64.b64decode(re.search(r'base64,([^"]+)"', figure_html(fig, alt="", caption=""))[1])
+        width, height = struct.unpack(">II", png[16:24])  # the PNG header: width and height in pixels
+        assert width == 572 and height <= 800
 
     def test_figure_carries_the_alt_text_and_the_source_line(self, figures):
         index = figures["index"]

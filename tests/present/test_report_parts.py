@@ -55,8 +55,8 @@ class TestTables:
         goals = tables.goals_table(inputs.strategy, f["goals"], f["assessment"])
         assert len(goals) == 15 and goals["Tietoihin perustuva arvio"].str.match(r"^[✓◐✗?] ").all()
         t = tables.indicator_table(inputs.strategy, "H2", f["ind"], f["changes"], inputs["observations"], f["period"])
-        assert len(t) == 8 and set(t.Tieto) <= {"esimerkkiarvo", "todellinen", "ei arvoa"}
-        assert t[t.Indikaattori == "Yritystonttien keskimääräinen myyntihinta"].Tavoite.iloc[0].startswith("3")
+        assert len(t) == 8 and set(t["Arvon laji"]) <= {"esimerkkiarvo", "todellinen arvo", "ei arvoa"}
+        assert t[t.Indikaattori == "Yritystonttien keskimääräinen myyntihinta"].Tavoitetaso.iloc[0].startswith("3")
 
     def test_milestones_budget_programmes_key_figures(self, inputs, period_frames):
         f = period_frames
@@ -76,7 +76,8 @@ class TestTables:
         k = tables.key_figures_table(
             finance.key_figures(inputs["budget"], inputs["observations"], inputs["population"], f["period"])
         )
-        assert "Toimintakate" in set(k.Tunnusluku)
+        # at 30.6. a period's figure says it covers January–June ("Toimintakate 1–6/2022")
+        assert (f"Toimintakate 1–6/{f['period'].year}" if midyear else "Toimintakate") in set(k.Tunnusluku)
         area = tables.area_status_table(inputs.strategy, f["measures"])
         assert area.iloc[:, 1:].to_numpy().sum() == 44
 
@@ -84,18 +85,27 @@ class TestTables:
         progress = adjustment.adjustment_progress(
             inputs["adjustment"], period_frames["period"], **adjustment.programme_targets(inputs.strategy)
         )
-        by_year, by_action = tables.adjustment_tables(progress)
+        names = {a.id: a.name for a in inputs.strategy.responsible_areas}
+        by_year, by_action = tables.adjustment_tables(progress, names)
         assert len(by_action) >= 4 and len(by_year) >= 2
+        assert set(by_action.Vastuualue) <= set(names.values())  # the areas by name, as the budget tables
         sentence = tables.adjustment_sentence(progress)
-        assert sentence.startswith("Sopeuttamisohjelman säästöjä on kertynyt") and "jäljessä" in sentence
+        assert sentence.startswith("Sopeuttamisohjelman säästöjä on kertynyt")
+        # the pace sentence ("kertymän pitäisi olla …, joten ohjelma on … jäljessä") until the even pace has
+        # reached the whole target; then it would only repeat the gap
+        last = period_frames["period"] == dt.date(2023, 12, 31)
+        assert ("jäljessä" in sentence) != last and ("Tasaisella tahdilla kertymän pitäisi olla" in sentence) != last
+        assert "Tavoitteeseen puuttuu" in sentence
         assert "Sopeuttamisohjelman säästöjä" in text.adjustment_alt(progress)
         fig = charts.adjustment_chart(progress["by_year"], target_eur=5e6, years=(2021, 2022, 2023))
         assert fig.axes and fig.axes[0].get_xticklabels()  # a drawn chart with labelled years
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert legend == ["tasainen eteneminen tavoitteeseen", "toteutunut, kertymä"]
         plt.close(fig)
 
     def test_header(self):
         h = tables.header_lines(title="T", period_end=dt.date(2023, 6, 30), example_values=3, values=50)
-        assert "Osavuosikatsaus 1–6/2023" in h and "kyllä, 3/50" in h
+        assert "Osavuosikatsaus 1–6/2023" in h and "kyllä – 3 kauden 50 indikaattoriarvosta" in h
         assert "**Sisältää esimerkkiarvoja:** ei" in tables.header_lines(
             title="T", period_end=dt.date(2023, 6, 30), example_values=0, values=50
         )
@@ -105,7 +115,7 @@ class TestSentencesAndCharts:
     def test_goal_summary_and_alt(self, inputs, period_frames):
         goals = period_frames["goals"]
         summary = text.goals_summary_fi(goals.status)
-        assert summary.startswith("15:stä tavoitteesta") and summary.endswith(".")
+        assert summary.startswith("Tavoitteita on 15: niistä ") and summary.endswith(".")
         names = {g.id: g.name for g in inputs.strategy.goals}
         alt = text.goal_chart_alt(goals, names)
         assert alt.startswith("Pylväskaavio 15 tavoitteen tilasta") and "Heikoin:" in alt
@@ -118,7 +128,7 @@ class TestSentencesAndCharts:
     @pytest.mark.parametrize(
         ("indicator_id", "words"),
         [
-            ("lahiruoka_osuus", ["Lähiruoan osuus ruokapalveluiden tuotannosta nousi", "jäi saavuttamatta"]),
+            ("lahiruoka_osuus", ["Lähiruoan osuus ruokapalveluiden tuotannosta: arvo nousi", "jäi saavuttamatta"]),
             ("tuloveroprosentti", ["laski", "sarjakatko"]),
             ("yritystontti_hinta", ["tavoitevälin sisällä"]),
             ("osallistuva_budjetointi_ehdotukset", ["laski"]),
@@ -144,11 +154,13 @@ class TestSentencesAndCharts:
         year_end = points[points.period_end.dt.month == 12].dropna(subset=["value"])
         latest = points.iloc[-1]
         assert alt.startswith(
-            f"Uudet yritykset nousi: {fi.with_unit(year_end.value.iloc[0], 'kpl')} (31.12.2020) → "
+            f"Uudet yritykset: arvo nousi {fi.with_unit(year_end.value.iloc[0], 'kpl')} (31.12.2020) → "
             f"{fi.with_unit(year_end.value.iloc[-1], 'kpl')} (31.12.2021)."
         )
-        assert f"Tammi–kesäkuun kertymä 30.6.2022 oli {fi.with_unit(latest.value, 'kpl')}." in alt
-        assert f"Puolet vuoden tavoitteesta ({fi.with_unit(latest.target / 2, 'kpl')})" in alt
+        assert f"Tammi–kesäkuun 2022 kertymä oli {fi.with_unit(latest.value, 'kpl')}." in alt
+        # "puolet vuoden tavoitteesta jäi saavuttamatta" would say the other half was reached
+        assert f"Puolivuotistavoite (puolet vuoden tavoitteesta, {fi.with_unit(latest.target / 2, 'kpl')})" in alt
+        assert "Puolet vuoden tavoitteesta" not in alt
         # under flow_at_30_6: full_year the status rules compare with the whole year's target, and so does the alt
         whole = text.trend_alt(
             indicator,
@@ -179,9 +191,9 @@ class TestSentencesAndCharts:
             c.get_label(): (len(c.get_offsets()), {tuple(f[:3].round(3)) for f in c.get_facecolor()})
             for c in ax.collections
         }
-        assert dots["○ esimerkkiarvo"] == (3, {(1.0, 1.0, 1.0)}) and dots["_"][0] == 1
+        assert dots["esimerkkiarvo"] == (3, {(1.0, 1.0, 1.0)}) and dots["_"][0] == 1
         assert dots["_"][1] != {(1.0, 1.0, 1.0)}
-        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["arvo", "○ esimerkkiarvo", "tavoite"]
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["arvo", "esimerkkiarvo", "tavoite"]
         plt.close(fig)
 
     def test_flow_chart_keeps_the_period_ends_in_time_order(self, inputs):
@@ -201,18 +213,40 @@ class TestSentencesAndCharts:
             ["31.12.2020", "31.12.2021", "31.12.2022"],
             ["31.12.2023"],
         ]
-        assert [t.get_text() for t in ax.get_legend().get_texts()].count("vuoden arvo") == 1
+        assert [t.get_text() for t in ax.get_legend().get_texts()].count("koko vuoden arvo") == 1
         breaks = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == ":"]
         assert breaks == [4.5]
+        plt.close(fig)
+
+    def test_flow_chart_marks_the_half_target_at_30_6(self, inputs):
+        """At 30.6. a January–June total is judged against half the year's target: the chart shows that half, not
+        the year's target, at the 30.6. points (issue 18: the reader saw 32 where the status was decided on 16)."""
+        import matplotlib.pyplot as plt
+
+        points = ch.series(inputs.strategy, inputs["observations"], "uudet_yritykset_lkm", until=dt.date(2022, 6, 30))
+        fig = charts.trend_chart(points, title="x", unit="kpl", flow=True)
+        ax = fig.axes[0]
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        half_at = labels.index("30.6.2022")
+        target_line = next(line for line in ax.get_lines() if line.get_linestyle() == "--")
+        assert pd.isna(target_line.get_ydata()[half_at])  # the year's target is not drawn at 30.6.
+        marks = next(c for c in ax.collections if c.get_label() == "puolet vuoden tavoitteesta (30.6.)")
+        (x, y), year_target = marks.get_offsets()[-1], points.target.iloc[-1]
+        assert int(x) == half_at and y == pytest.approx(year_target / 2)
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert "puolet vuoden tavoitteesta (30.6.)" in legend
+        assert {"koko vuoden arvo", "kertymä 1–6"} <= set(legend)
         plt.close(fig)
 
     def test_budget_sentence_chart_and_alt(self, inputs, period_frames):
         names = {a.id: a.name for a in inputs.strategy.responsible_areas}
         totals = finance.area_totals(period_frames["follow_up"])
         sentence = text.budget_sentence(totals, period_frames["period"])
-        assert sentence.startswith("Toimintakuluja kertyi")
+        half = period_frames["period"].month == 6
+        assert sentence.startswith("Toimintakuluja kertyi 1.1.–30.6." if half else "Toimintakulut olivat ")
+        assert "muutetusta talousarviosta" in sentence
         assert ("ennuste" in sentence) == (period_frames["period"].month == 6)
-        assert "Suurin toteumaprosentti" in text.budget_alt(totals, names, period_frames["period"])
+        assert "Suurin kulujen toteutumisaste:" in text.budget_alt(totals, names, period_frames["period"])
         fig = charts.budget_chart(totals, names, forecast=period_frames["period"].month == 6)
         labels = [t.get_text() for t in fig.axes[0].get_yticklabels() + fig.axes[0].get_xticklabels()]
         assert any(name in labels for name in names.values())  # one bar per responsibility area, named
@@ -282,8 +316,8 @@ class TestFindings:
         )
         # a point in the area name stays a point; one no-break space before each per cent sign
         assert findings.text.tolist() == [
-            f"Tekn. palvelut, palvelujen ostot: toteuma {fi.percent(56.25)} talousarviosta "
-            "ylittyy (odotettu 50\u00a0%)."
+            f"Tekn. palvelut – palvelujen ostot: toteuma {fi.percent(56.25)} talousarviosta "
+            "on odotettua suurempi (odotettu 50\u00a0%)."
         ]
 
 

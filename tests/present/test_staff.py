@@ -38,4 +38,4 @@ def test_chart_draws_no_bar_for_a_hidden_unit_and_names_it(staff):
 def test_alt_text_states_the_finding_and_the_hidden_units(staff):
     alt = text.staff_alt(staff)
     assert "eniten yksikössä Vanhuspalvelut (22,9)" in alt and "vähiten yksikössä Lukio (11,0)" in alt
-    assert "koko henkilöstössä 18,4" in alt and "4 yksikön luvut on piilotettu" in alt
+    assert "koko henkilöstössä 18,4" in alt and "Tietosuojan vuoksi on piilotettu neljän yksikön luvut" in alt

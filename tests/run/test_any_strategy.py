@@ -82,7 +82,14 @@ def test_navigation_of_every_page_links_all_seven(four_pillars, name):
 def test_index_links_the_pages_and_names_the_pillars(four_pillars):
     outputs, _ = four_pillars
     index = (outputs / "index.html").read_text(encoding="utf-8")
-    assert re.findall(rf'href="{PERIOD.isoformat()}/(\w+)\.html"', index) == PAGES
+    matrix = re.search(r'<table class="matrix">.*?</table>', index, flags=re.S).group(0)
+    # the status matrix's column links to the consolidated follow-up; the period's list links every page in order
+    assert re.findall(rf'href="{PERIOD.isoformat()}/(\w+)\.html"', matrix) == ["05_seuranta"]
+    assert re.findall(rf'href="{PERIOD.isoformat()}/(\w+)\.html"', index.replace(matrix, "")) == PAGES
+    assert (
+        re.findall(r'<th scope="row">([A-Z]\d) ', matrix)
+        == ["H1", "H2", "H3", "H4", "E1", "E2", "E3", "E4", "I1", "I2", "I3", "I4", "I5"] + MOVED
+    )
     assert "pilarit Hyvinvointi, Elinvoima, Identiteetti ja Yhteistyö" in index
 
 
@@ -93,9 +100,9 @@ def test_excel_goals_sheet_puts_the_moved_goals_under_the_new_pillar(four_pillar
     ]
     header = [c.value for c in ws[1]]
     pillar_of = {
-        r[header.index("Tavoite")]: r[header.index("Pilari")]
+        r[header.index("Tunnus")]: r[header.index("Pilari")]
         for r in ws.iter_rows(min_row=2, values_only=True)
-        if r[header.index("Tavoite")]
+        if r[header.index("Tunnus")]
     }
     assert sorted(g for g, p in pillar_of.items() if p == "Yhteistyö") == sorted(MOVED)
     assert pillar_of["H1"] == "Hyvinvointi" and pillar_of["E1"] == "Elinvoima"

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from kpi.inputs.datasets import STAFF
 from kpi.inputs.readers import read_table
 from kpi.paths import DATA_RAW
+from kpi.present.text import COUNT_GENITIVES
 from kpi.run.runner import run_period
 
 PERIOD = dt.date(2022, 12, 31)
@@ -111,9 +112,10 @@ def test_html_table_and_chart_table_hide_small_units_and_say_why(runs, raw_units
         limit,
         columns={"Henkilöstö": "head_count", "Sairauspoissaolot pv/HTV": "sick_days_per_htv"},
     )
-    assert f"privacy.min_count = {limit}" in page and f"alle {limit} henkilöä" in page
+    assert f"(raja {limit}, asetus privacy.min_count)" in page and f"alle {limit} henkilöä" in page
     hidden = len(small_units(raw_units, limit))
-    assert f"{hidden} yksikön luvut on piilotettu tietosuojan vuoksi" in page  # the chart's alt text
+    count = COUNT_GENITIVES[hidden] if hidden <= 10 else str(hidden)
+    assert f"Tietosuojan vuoksi on piilotettu {count} yksikön luvut" in page  # the chart's alt text
 
 
 @pytest.mark.parametrize("limit", LIMITS)
@@ -129,8 +131,8 @@ def test_excel_sheet_hides_small_units_and_says_why(runs, raw_units, limit):
                 h: "" if v is None else (v if isinstance(v, str) else f"{v:g}") for h, v in zip(headers, row)
             }
     check_rows(rows, raw_units, limit, columns=TABLE_COLUMNS)
-    notes = [row[0] for row in values if row[0] and str(row[0]).startswith(f"< {limit}:")]
-    assert notes and f"privacy.min_count = {limit}" in notes[0]
+    notes = [row[0] for row in values if row[0] and str(row[0]).startswith(f"< {limit} = ")]
+    assert notes and f"(raja {limit}, asetus privacy.min_count)" in notes[0]
 
 
 @pytest.mark.parametrize("limit", LIMITS)
@@ -140,7 +142,7 @@ def test_word_table_hides_small_units_and_says_why(runs, raw_units, limit):
     headers = [c.text for c in table.rows[0].cells]
     rows = {r.cells[1].text: {h: c.text for h, c in zip(headers, r.cells)} for r in table.rows[1:]}
     check_rows(rows, raw_units, limit, columns=TABLE_COLUMNS)
-    assert any(f"privacy.min_count = {limit}" in p.text for p in doc.paragraphs)
+    assert any(f"(raja {limit}, asetus privacy.min_count)" in p.text for p in doc.paragraphs)
 
 
 @pytest.mark.parametrize("limit", LIMITS)

@@ -200,7 +200,10 @@ class TestVersions:
         # a new tolerance: version 2, published, its change list names the parameter and the goals it moved
         assert cli.main(["run", "--period", period, "--set", "status.tolerance_pct=15"]) == 0
         out = capsys.readouterr().out
-        assert "Version 2:" in out and "Parametri status.tolerance_pct: 5 → 15." in out
+        assert (
+            "Version 2:" in out
+            and "Osittaisen toteutumisen raja (status.tolerance_pct) muuttui (5\u00a0% → 15\u00a0%)." in out
+        )
         v2 = json.loads((outputs / "versiot" / period / "002" / "muutokset.json").read_text(encoding="utf-8"))
         kinds = {r["kind"] for r in v2["version_changes"]}
         assert v2["previous_version"] == 1 and {"parametri", "indikaattori"} <= kinds

@@ -13,6 +13,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kpi import fi
+from kpi.export import AUTHOR, document_title
+from kpi.inputs.datasets import Inputs
 from kpi.inputs.strategy import Strategy
 from kpi.measures.compare import flatten
 from kpi.measures.comparison import Comparison
@@ -82,8 +84,8 @@ def goals_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     frame = pd.DataFrame(
         {
             "Pilari": a.pillar_id.map(pillars),
-            "Tavoite": a.goal_id,
-            "Nimi": a.goal,
+            "Tunnus": a.goal_id,
+            "Tavoite": a.goal,
             "Hallinnon arvio": a.administration,
             "Tarkastuslautakunnan arvio": a.audit_committee,
             "Tietoihin perustuva arvio": a.data,
@@ -97,11 +99,18 @@ def goals_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     return Sheet("Tavoitteet", frame, {"Pisteet (0–1)": DEC2})
 
 
-def measures_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
+def measures_sheet(strategy: Strategy, figures: PeriodFigures, inputs: Inputs | None = None) -> Sheet:
+    """Every measure of the strategy: one row per indicator, then one per milestone (its state, status and evidence).
+
+    ``Lähde`` is the source of the period's own value (a URL where ``havainnot.csv`` / ``virstanpylvaat.csv``
+    gives one), falling back to the indicator's source in the strategy; without `inputs`, the strategy's.
+    """
     by_id = {i.id: i for i in strategy.indicators}
     goal_of = {m.id: m.goal_id for m in strategy.measures}
     names = {m.id: m.name for m in strategy.measures}
     ind = figures.indicators
+    own = _period_sources(inputs["observations"] if inputs else None, "indicator_id", figures.period_end)
+    own_milestone = _period_sources(inputs["milestones"] if inputs else None, "measure_id", figures.period_end)
     frame = pd.DataFrame(
         {
             "Tavoite": ind.measure_id.map(goal_of),
@@ -111,21 +120,52 @@ def measures_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
             "Arvo": ind.value,
             "Yksikkö": [by_id[i].unit for i in ind.indicator_id],
             "Tavoitearvo": ind.target,
-            "Tavoiteväli alku": ind.target_low,
-            "Tavoiteväli loppu": ind.target_high,
+            "Tavoitevälin alaraja": ind.target_low,
+            "Tavoitevälin yläraja": ind.target_high,
             "Tila": ind.status,
             "Peruste": ind.reason,
+            "Näyttö": "",
             "Esimerkkiarvo": ind.is_example.map(_yes),
-            "Tavoite esimerkki": ind.target_is_example.map(_yes),
-            "Lähde": [by_id[i].source or "" for i in ind.indicator_id],
+            "Tavoitearvo on esimerkki": ind.target_is_example.map(_yes),
+            "Lähde": [own.get(i) or by_id[i].source or "" for i in ind.indicator_id],
+        }
+    )
+    ms = figures.milestones
+    milestones = pd.DataFrame(
+        {
+            "Tavoite": ms.measure_id.map(goal_of),
+            "Mittari": ms.measure_id,
+            "Mittarin nimi": ms.measure_id.map(names),
+            "Indikaattori": "virstanpylväs",
+            "Arvo": None,
+            "Yksikkö": "",
+            "Tavoitearvo": None,
+            "Tavoitevälin alaraja": None,
+            "Tavoitevälin yläraja": None,
+            "Tila": ms.status,
+            "Peruste": ms.reason,
+            "Näyttö": ms.evidence.fillna(""),
+            "Esimerkkiarvo": ms.is_example.map(_yes),
+            "Tavoitearvo on esimerkki": "ei",
+            "Lähde": [own_milestone.get(m, "") for m in ms.measure_id],
         }
     )
     return Sheet(
         "Mittarit",
-        frame,
-        {"Arvo": DEC2, "Tavoitearvo": DEC2, "Tavoiteväli alku": DEC2, "Tavoiteväli loppu": DEC2},
-        note="Keltainen rivi: arvo tai tavoite on esimerkkiarvo (ei todellinen luku).",
+        pd.concat([frame, milestones], ignore_index=True),
+        {"Arvo": DEC2, "Tavoitearvo": DEC2, "Tavoitevälin alaraja": DEC2, "Tavoitevälin yläraja": DEC2},
+        note="Keltainen rivi: arvo tai tavoite on esimerkkiarvo (ei todellinen luku). Virstanpylväällä ei ole "
+        "lukuarvoa: sen tila tulee virstanpylvään tilasta (valmis / käynnissä / ei aloitettu).",
     )
+
+
+def _period_sources(rows: pd.DataFrame | None, key: str, period_end) -> dict[str, str]:
+    """The non-empty ``source`` of each `key` in the period's rows of an input table."""
+    if rows is None or "source" not in rows:
+        return {}
+    now = rows[(rows.period_end == pd.Timestamp(period_end)) & rows.source.notna()]
+    now = now[now.source.astype(str).str.strip() != ""].drop_duplicates(key)
+    return dict(zip(now[key], now.source.astype(str)))
 
 
 def budget_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
@@ -137,14 +177,14 @@ def budget_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
             "Tiliryhmä": f.account_group,
             "Alkuperäinen talousarvio": f.original_budget,
             "Talousarviomuutokset": f.budget_changes,
-            "Talousarvio": f.budget,
+            "Talousarvio muutosten jälkeen": f.budget,
             "Toteuma": f.actual,
-            "Toteuma-%": f.realisation_pct,
-            "Odotettu %": f.expected_pct,
+            "Toteutumisaste, %": f.realisation_pct,
+            "Odotettu toteutumisaste, %": f.expected_pct,
             "Poikkeama odotetusta": f.variance,
             "Ennuste 31.12.": f.forecast,
             "Ennusteen poikkeama": f.forecast_variance,
-            "Huomio": f.flag,
+            "Havainto": f.flag,
         }
     )
     formats = {
@@ -152,14 +192,14 @@ def budget_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
         for c in (
             "Alkuperäinen talousarvio",
             "Talousarviomuutokset",
-            "Talousarvio",
+            "Talousarvio muutosten jälkeen",
             "Toteuma",
             "Poikkeama odotetusta",
             "Ennuste 31.12.",
             "Ennusteen poikkeama",
         )
     }
-    return Sheet("Talousarvio", frame, {**formats, "Toteuma-%": PCT1, "Odotettu %": PCT1})
+    return Sheet("Talousarvio", frame, {**formats, "Toteutumisaste, %": PCT1, "Odotettu toteutumisaste, %": PCT1})
 
 
 def adjustment_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
@@ -167,14 +207,14 @@ def adjustment_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
     a = figures.progress["by_action"]
     frame = pd.DataFrame(
         {
-            "Toimenpide": a.action_id,
-            "Nimi": a.action,
+            "Tunnus": a.action_id,
+            "Toimenpide": a.action,
             "Vastuualue": a.responsible_area.map(areas),
             "Suunniteltu säästö": a.planned_eur,
             "Toteutunut säästö": a.realised_eur,
-            "Suunniteltu HTV": a.planned_htv,
-            "Toteutunut HTV": a.realised_htv,
-            "Toteutunut %": a.realised_pct,
+            "Suunniteltu HTV-vähennys": a.planned_htv,
+            "Toteutunut HTV-vähennys": a.realised_htv,
+            "Toteutunut suunnitellusta, %": a.realised_pct,
         }
     )
     return Sheet(
@@ -183,9 +223,9 @@ def adjustment_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
         {
             "Suunniteltu säästö": EUR,
             "Toteutunut säästö": EUR,
-            "Suunniteltu HTV": DEC1,
-            "Toteutunut HTV": DEC1,
-            "Toteutunut %": PCT1,
+            "Suunniteltu HTV-vähennys": DEC1,
+            "Toteutunut HTV-vähennys": DEC1,
+            "Toteutunut suunnitellusta, %": PCT1,
         },
     )
 
@@ -211,7 +251,9 @@ def findings_sheet(figures: PeriodFigures, comparison: Comparison | None = None)
     f = figures.findings
     frame = pd.DataFrame({"Luokka": f.category, "Kohde": f.subject, "Havainto": f.text})
     if comparison is not None:  # where the city stands beside its peers, from the open statistics
-        extra = pd.DataFrame({"Luokka": "vertailu", "Kohde": comparison.city_name, "Havainto": comparison.findings})
+        extra = pd.DataFrame(
+            {"Luokka": "Vertailu muihin kuntiin", "Kohde": comparison.city_name, "Havainto": comparison.findings}
+        )
         frame = pd.concat([frame, extra], ignore_index=True)
     return Sheet("Havainnot", frame, {})
 
@@ -234,7 +276,7 @@ def comparison_sheet(comparison: Comparison) -> Sheet:
         }
     )
     peers = ", ".join(comparison.peer_names)
-    note = f"Vertailukunnat: {peers}. Avoin data: Tilastokeskus ja THL, lisenssi CC BY 4.0."
+    note = f"Vertailukunnat: {peers}. Avoin data: Tilastokeskus, THL ja TEM, lisenssi CC BY 4.0."
     formats = {c: DEC1 for c in (comparison.city_name, "Vertailukuntien mediaani", "Ero mediaaniin", "Koko maa")}
     return Sheet("Vertailu", frame, formats, note=note)
 
@@ -245,22 +287,64 @@ def changes_sheet(version: pd.DataFrame | None, period: pd.DataFrame | None) -> 
         rows += [("Edellisestä versiosta", r.kind, r.subject, r.text) for r in version.itertuples()]
     if period is not None:
         rows += [("Edellisestä kaudesta", "tavoite", r.goal_id, r.text) for r in period.itertuples()]
-    frame = pd.DataFrame(rows, columns=["Vertailu", "Laji", "Kohde", "Muutos"])
+    frame = pd.DataFrame(rows, columns=["Verrattu", "Laji", "Kohde", "Muutos"])
     return Sheet("Muutokset", frame, {}, note="" if rows else "Ei muutoksia.")
+
+
+#: What a parameter means, for the committee reading the sheet (the keys and values stay as the run used them).
+PARAM_NOTES = {
+    "period_end": "kauden loppupäivä",
+    "report.title": "raporttien otsikko",
+    "report.commentary": "analyytikon kommentti",
+    "quality.soft": "tarkistukset, jotka vain merkitään",
+    "quality.hard": "tarkistukset, jotka pysäyttävät raportoinnin",
+    "status.tolerance_pct": "osittaisen toteutumisen raja, % tavoitteesta",
+    "status.example_values": "esimerkkiarvojen käsittely",
+    "status.measure_rule": "mittarin tila indikaattoreista",
+    "status.goal_full_score": "tavoitteen pistekeskiarvo, josta alkaen se on toteutunut",
+    "status.goal_partial_score": "tavoitteen pistekeskiarvo, josta alkaen se on osittain toteutunut",
+    "status.goal_min_assessable": "arvioitavien mittareiden vähimmäisosuus tavoitteesta",
+    "finance.overrun_threshold_pct": "talousarviopoikkeaman raja, prosenttiyksikköä",
+    "finance.expected_share_30_6": "odotettu toteutumisaste 30.6., %",
+    "privacy.min_count": "pienin julkaistava henkilö- tai vastaajamäärä",
+    "comparison.municipality": "kunnan numero (Tilastokeskus)",
+    "comparison.peers": "vertailukuntien numerot",
+}
+#: The meaning of a word-valued parameter.
+VALUE_NOTES = {
+    ("status.flow_at_30_6", "prorate"): "30.6. kertymää verrataan puoleen vuoden tavoitteesta",
+    ("status.flow_at_30_6", "full_year"): "30.6. kertymää verrataan koko vuoden tavoitteeseen",
+    ("status.example_values", "assess"): "esimerkkiarvot arvioidaan ja merkitään",
+    ("status.example_values", "not_assessable"): "esimerkkiarvoon perustuva indikaattori ei ole arvioitavissa",
+    ("status.measure_rule", "worst"): "mittarin tila on heikoimman arvioitavan indikaattorin tila",
+    ("status.measure_rule", "mean"): "mittarin tila arvioitavien indikaattoreiden pistekeskiarvosta",
+}
+
+
+def _param_text(value: Any) -> str:
+    """A list or a mapping as a reader writes it (``name: x; select: (Vuosi: 2020, 2021)``), not as Python
+    prints it."""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k}: " + (f"({_param_text(v)})" if isinstance(v, dict) else _param_text(v)) for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return (" / " if any(isinstance(v, dict) for v in value) else ", ").join(_param_text(v) for v in value)
+    return str(value)
 
 
 def params_sheet(params: dict[str, Any]) -> Sheet:
     flat = flatten({k: v for k, v in params.items()})
     # numbers stay numbers (a tolerance is 15, not the text "15"); lists, dates and the rest as text
-    values = [
-        v
-        if isinstance(v, int | float) and not isinstance(v, bool)
-        else ", ".join(map(str, v))
-        if isinstance(v, list)
-        else str(v)
-        for v in flat.values()
+    values = [v if isinstance(v, int | float) and not isinstance(v, bool) else _param_text(v) for v in flat.values()]
+    notes = [
+        VALUE_NOTES.get((k, str(v)))
+        or PARAM_NOTES.get(k)
+        or (f"virstanpylvään tila ”{k.rsplit('.', 1)[1]}” asteikolla" if k.startswith("status.milestones.") else "")
+        for k, v in flat.items()
     ]
-    return Sheet("Parametrit", pd.DataFrame({"Parametri": list(flat), "Arvo": pd.Series(values, dtype=object)}), {})
+    frame = pd.DataFrame({"Parametri": list(flat), "Arvo": pd.Series(values, dtype=object), "Selite": notes})
+    return Sheet("Parametrit", frame, {})
 
 
 def write_workbook(
@@ -273,18 +357,21 @@ def write_workbook(
     period_changes: pd.DataFrame | None = None,
     title: str = "",
     comparison: Comparison | None = None,
+    inputs: Inputs | None = None,
 ) -> Path:
     """Write ``arviointikertomus_<P>.xlsx``: goals, measures, budget, adjustment, staff, findings, changes, parameters.
 
     Numbers are stored as numbers with a display format; rows holding an example value are filled pale
     yellow and say so in their own column; every sheet's header row is frozen and filterable. Every cell
     goes through :func:`write_cell`, so no text from the inputs or the parameters becomes a live formula.
+    The workbook's properties name the project as author and the period in the title. With `inputs` (the
+    checked inputs the figures were computed from) the sheet Mittarit shows each value's own source.
     """
     book = Workbook()
     book.remove(book.active)
     sheets = [
         goals_sheet(strategy, figures),
-        measures_sheet(strategy, figures),
+        measures_sheet(strategy, figures, inputs),
         budget_sheet(strategy, figures),
         adjustment_sheet(strategy, figures),
         staff_sheet(figures),
@@ -300,7 +387,7 @@ def write_workbook(
             cell = write_cell(ws, 1, k, name)
             cell.font = HEADER_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        example_cols = [headers.index(c) for c in ("Esimerkkiarvo", "Tavoite esimerkki") if c in headers]
+        example_cols = [headers.index(c) for c in ("Esimerkkiarvo", "Tavoitearvo on esimerkki") if c in headers]
         for r, values in enumerate(sheet.frame.itertuples(index=False), start=2):
             cells = [
                 write_cell(ws, r, k, None if _missing(v) else (v.item() if hasattr(v, "item") else v))
@@ -324,8 +411,9 @@ def write_workbook(
             ws.auto_filter.ref = ws.dimensions
         for k, line in enumerate(sheet.note.splitlines() if sheet.note else []):
             write_cell(ws, ws.max_row + (2 if k == 0 else 1), 1, line).font = Font(italic=True)
-    book.properties.title = title
-    book.properties.creator = "kpi (Kemijärven toimenpideohjelman seuranta)"
+    book.properties.title = document_title(title, figures.period_end, default="Arviointikertomuksen taulukot")
+    book.properties.creator = book.properties.lastModifiedBy = AUTHOR
+    book.properties.language = "fi-FI"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

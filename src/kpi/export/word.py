@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,16 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from kpi import fi
+from kpi.export import AUTHOR, document_title
 from kpi.inputs.strategy import Strategy
 from kpi.measures.comparison import Comparison
+from kpi.measures.findings import CATEGORIES
 from kpi.measures.period import PeriodFigures
 from kpi.present import comparison as present_comparison
 from kpi.present import tables
 
 GENERAL = "Talous ja tietojen laatu"
+QUALITY = "Tietojen laatu"
 TABLE_HEADERS = ("Tavoite", "Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio")
 
 
@@ -58,22 +62,31 @@ def write_findings(
 
     Per pillar: a heading, the goal-status table (administration, audit committee and data side by side, the
     first row marked as a header row) and that pillar's findings as paragraphs; then the budget and data
-    quality findings. Example values are declared at the top.
+    quality findings. Example values are declared at the top. The file's properties name the project as
+    author (not python-docx's template) and the period in the title.
     """
     doc = Document()
-    doc.core_properties.title = title
-    doc.core_properties.language = "fi-FI"
-    doc.styles["Normal"].font.size = Pt(11)
     period = figures.period_end
-    doc.add_heading(f"Havainnot – {fi.period_label(period, long=True)}", level=1)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    props = doc.core_properties
+    props.title = document_title(title, period, default="Havainnot")
+    props.subject = f"Havainnot arviointikertomukseen – {fi.period_label(period)}"
+    props.author = props.last_modified_by = AUTHOR
+    props.comments = props.keywords = ""
+    props.created = props.modified = now
+    props.revision = 1
+    props.language = "fi-FI"
+    doc.styles["Normal"].font.size = Pt(11)
+    # the period's name mid-heading, after the dash: lower case as kpi.fi.period_label writes it
+    doc.add_heading(f"Havainnot – {fi.period_label(period)} ({fi.date(period)})", level=1)
     cov = figures.coverage
     intro = (
-        f"Luonnos arviointikertomukseen: {title}. Tiedot ajankohdalta {fi.date(period)}. Tavoitteiden tila on "
+        f"Luonnos arviointikertomukseen: {title}. Tiedot ovat tilanteesta {fi.date(period)}. Tavoitteiden tila on "
         "laskettu tiedoista säännöillä, jotka on kuvattu seurantaraportissa."
     )
     if cov.get("example_values"):
         intro += (
-            f" Aineisto sisältää esimerkkiarvoja ({cov['example_values']}/{cov['values']} kauden "
+            f" Aineisto sisältää esimerkkiarvoja ({cov['example_values']} kauden {cov['values']} "
             "indikaattoriarvosta); niihin perustuvat havainnot on tarkistettava ennen julkaisua."
         )
     doc.add_paragraph(intro)
@@ -122,9 +135,11 @@ def write_findings(
         for text in comparison.findings:
             doc.add_paragraph(text, style="List Bullet")
         add_table(doc, present_comparison.key_figures_table(comparison.key.summary, comparison.city_name))
-        doc.add_paragraph("Lähde: Tilastokeskus ja THL, avoin data, lisenssi CC BY 4.0.")
-    doc.add_heading(GENERAL, level=2)
+        doc.add_paragraph("Lähde: Tilastokeskus, THL ja TEM (työnvälitystilasto), avoin data, lisenssi CC BY 4.0.")
     general = findings[findings.pillar.isna()]
+    # the heading promises budget findings only when there are some
+    budget = general.category.eq(CATEGORIES[3]).any()
+    doc.add_heading(GENERAL if budget else QUALITY, level=2)
     if general.empty:
         doc.add_paragraph("Ei havaintoja.")
     for text in general.text:

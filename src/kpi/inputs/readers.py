@@ -341,6 +341,17 @@ def read_table(path: Path, spec: TableSpec) -> pd.DataFrame:
     return type_table(read_raw(path, spec))
 
 
+#: A byte-order mark as text, and the same mark read as Windows-1252 ('ï»¿') by a tool that then saved it as UTF-8.
+BYTE_ORDER_MARKS = ("\ufeff", "\u00ef\u00bb\u00bf")
+
+
+def strip_marks(text: str) -> str:
+    """`text` without any number of byte-order marks at its start (the marks of every tool that saved it again)."""
+    while text.startswith(BYTE_ORDER_MARKS):
+        text = text[1:] if text.startswith("\ufeff") else text[3:]
+    return text
+
+
 def _decode(path: Path, data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         # any number of byte-order marks: a file saved as 'CSV UTF-8' again by a tool that adds one more
@@ -371,6 +382,7 @@ def _decode(path: Path, data: bytes) -> str:
                     f"{display(path)}: the text encoding is neither UTF-8 nor Windows-1252 "
                     f"(byte 0x{data[exc.start]:02x} at position {exc.start}); save it as 'CSV UTF-8'"
                 ) from None
+    text = strip_marks(text)
     if "\x00" in text:
         raise InputFileError(f"{display(path)}: the file contains NUL bytes; is it really a CSV file?")
     bad = _MOJIBAKE.search(text)

@@ -10,7 +10,7 @@ from typing import Any, Literal, cast
 
 import pandas as pd
 
-from kpi.errors import StrategyError, format_problems
+from kpi.errors import PeriodOutsideProgrammeError, StrategyError, format_problems
 from kpi.paths import display
 from kpi.yamlio import load_yaml
 
@@ -187,6 +187,11 @@ class Strategy:
     def milestones(self) -> tuple[Measure, ...]:
         return tuple(m for m in self.measures if m.is_milestone)
 
+    @property
+    def target_years(self) -> tuple[int, ...]:
+        """The years for which some indicator has a target: the years a period can be assessed in."""
+        return tuple(sorted({year for i in self.indicators for year in i.targets}))
+
     def goal(self, goal_id: str) -> Goal:
         return _lookup(self.goals, goal_id, "goal")
 
@@ -290,6 +295,52 @@ def _lookup(items, item_id, what):
 
 
 # ---------------------------------------------------------------- loading
+
+
+def _years_text(years: tuple[int, ...]) -> str:
+    if years and list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return ", ".join(str(y) for y in years)
+
+
+def outside_programme(strategy: Strategy, period_end: dt.date) -> str | None:
+    """Say why `period_end` cannot be followed up with `strategy`, or None when its year has targets.
+
+    A period whose year has no targets lies outside the action programme: every measure would be
+    "ei arvioitavissa", so the gate and the runs stop with this sentence instead of publishing such a report.
+    """
+    year = period_end.year
+    if year in strategy.target_years:
+        return None
+    where = display(strategy.source_file) if strategy.source_file else "the strategy file"
+    return (
+        f"period {period_end.day}.{period_end.month}.{year} is outside the years {_years_text(strategy.years)} of "
+        f"the action programme: {where} has no targets for {year}. Add the targets of {year} to the strategy "
+        "file, or take a new strategy file into use."
+    )
+
+
+def check_programme_period(path: Path, period_end: dt.date) -> Strategy | None:
+    """Refuse a period outside the programme of the strategy file at `path` before any data is read.
+
+    Returns
+    -------
+    Strategy or None
+        The loaded strategy; None when the file cannot be loaded (the quality gate then reports its problems).
+
+    Raises
+    ------
+    PeriodOutsideProgrammeError
+        When the period's year has no targets (:func:`outside_programme`); exit code 2.
+    """
+    try:
+        strategy = load_strategy(path)
+    except Exception:  # a missing or broken strategy is the gate's to report, with every other problem
+        return None
+    problem = outside_programme(strategy, period_end)
+    if problem:
+        raise PeriodOutsideProgrammeError(problem)
+    return strategy
 
 
 def load_strategy(path: Path) -> Strategy:

@@ -233,7 +233,7 @@ def _at_least_zero(table: str, field: str, what: str, what_fi: str) -> Check:
         TABLES[table].file_name,
         _header(table, field),
         f"{what} of zero or more",
-        f"{what_fi} ei ole negatiivinen",
+        f"{what_fi}: ei negatiivisia arvoja",  # no verb to agree with a plural ("henkilötyövuodet")
         lambda gxe: gxe.ExpectColumnValuesToBeBetween(column=field, min_value=0),
         value=field,
     )
@@ -368,7 +368,8 @@ def table_checks(strategy: Strategy | None) -> list[Check]:
             "account_group",
             list(ACCOUNT_GROUPS),
             "one of the account groups",
-            "tiliryhmä: " + ", ".join(ACCOUNT_GROUPS),
+            # semicolons: a group's own name holds a comma ("Aineet, tarvikkeet ja tavarat")
+            "tiliryhmä jokin seuraavista: " + "; ".join(ACCOUNT_GROUPS),
         ),
         # uniqueness: one budget row per area, account group and period end
         _unique(

@@ -30,28 +30,25 @@ def three_way(
     data = goal_status.set_index("goal_id").status
     rows = []
     for g in strategy.goals:
-        admin = now.administration_status.get(g.id) if g.id in now.index else None
-        audit = now.audit_committee_status.get(g.id) if g.id in now.index else None
-        d = data.get(g.id)
-        pairs = [("hallinnon arvio", admin), ("tarkastuslautakunnan arvio", audit), ("tietoihin perustuva arvio", d)]
-        given = [(n, s) for n, s in pairs if s]
-        disagree = len({s for _, s in given}) > 1
+        admin = _status(now.administration_status.get(g.id)) if g.id in now.index else None
+        audit = _status(now.audit_committee_status.get(g.id)) if g.id in now.index else None
+        d = _status(data.get(g.id))
+        given = [s for s in (admin, audit, d) if s]
+        disagree = len(set(given)) > 1
         if admin is None and audit is None:
             sentence = (
-                f"Tietoihin perustuva arvio: {d}. Hallinnon ja tarkastuslautakunnan arviot annetaan "
-                "tilinpäätöksen yhteydessä."
+                # the committee's assessment is not part of the financial statements: it has its own report
+                f"Tietoihin perustuva arvio: {d}. Hallinnon arvio annetaan tilinpäätöksessä (toimintakertomuksessa) "
+                "ja tarkastuslautakunnan arvio arviointikertomuksessa."
                 if fi.is_half_year(period_end)
                 else f"Tietoihin perustuva arvio: {d}. Hallinnon ja tarkastuslautakunnan arviot puuttuvat."
             )
         elif not disagree:
-            sentence = f"Kaikki arviot ovat yhtä mieltä: {d}."
+            sentence = f"Kaikki arviot ovat samat: {d or admin or audit}."
+        elif d is None:
+            sentence = f"Hallinnon arvio ({admin}) ja tarkastuslautakunnan arvio ({audit}) poikkeavat toisistaan."
         else:
-            differing = [f"{n} ({s})" for n, s in given[:2] if s != d]
-            sentence = (
-                f"Tietoihin perustuva arvio ({d}) poikkeaa: " + ", ".join(differing) + "."
-                if differing
-                else f"Hallinnon arvio ({admin}) ja tarkastuslautakunnan arvio ({audit}) poikkeavat toisistaan."
-            )
+            sentence = _data_differs(d, admin, audit)
         rows.append(
             {
                 "pillar_id": g.pillar_id,
@@ -67,3 +64,18 @@ def three_way(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _status(value: object) -> str | None:
+    """A status, or None for an empty cell (None, NaN or pandas' NA)."""
+    return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
+
+
+def _data_differs(data: str, administration: str | None, audit_committee: str | None) -> str:
+    """The sentence of a data-driven status that differs: the assessments it differs from in the elative
+    (``poikkeaa hallinnon arviosta (y) ja tarkastuslautakunnan arviosta (z)``), and the one it agrees with, if any."""
+    others = [("hallinnon", administration), ("tarkastuslautakunnan", audit_committee)]
+    differing = [f"{who} arviosta ({s})" for who, s in others if s and s != data]
+    same = [f"{who} arvio" for who, s in others if s == data]
+    sentence = f"Tietoihin perustuva arvio ({data}) poikkeaa " + " ja ".join(differing)
+    return sentence + (f", mutta on sama kuin {same[0]}." if same else ".")

@@ -29,6 +29,17 @@ def crosses_break(strategy: Strategy, indicator_id: str, start: dt.date, end: dt
     return None
 
 
+def break_note(strategy: Strategy, indicator_id: str, start: dt.date, end: dt.date) -> str:
+    """Why a change across a series break is not computed: ``sarjakatko 1.1.2023 (sote-uudistus): muutosta ei
+    lasketa``. The break's name stands mid-sentence, so a capital that only starts it goes lower case
+    (``Sote-uudistus`` → ``sote-uudistus``; an acronym such as ``THL`` stays)."""
+    brk = next(b for b in strategy.breaks_for(indicator_id) if start < b.date <= end)
+    name = brk.name
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        name = name[0].lower() + name[1:]
+    return f"sarjakatko {fi.date(brk.date)} ({name}): muutosta ei lasketa"
+
+
 def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end: dt.date) -> pd.DataFrame:
     """Each indicator's value at `period_end` and its changes against three reference points.
 
@@ -41,7 +52,8 @@ def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end
     pandas.DataFrame
         ``indicator_id``, ``value``, ``previous`` / ``year_ago`` / ``baseline`` (values), ``change_previous``,
         ``change_year_ago``, ``change_baseline`` (differences), the same as ``pct_*`` (% of the reference),
-        and ``note`` (why a change is missing).
+        ``note_previous``, ``note_year_ago``, ``note_baseline`` (why that change is missing: each shown change
+        carries only its own comparison's note) and ``note`` (all of them, joined).
     """
     values = observations.dropna(subset=["value"]).drop_duplicates(["indicator_id", "period_end"])
     values = values.set_index(["indicator_id", "period_end"]).value
@@ -51,7 +63,7 @@ def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end
     for ind in strategy.indicators:
         now = values.get((ind.id, pd.Timestamp(period_end)))
         row = {"indicator_id": ind.id, "value": now}
-        notes = []
+        notes: dict[str, str] = {}
         for name, ref in refs.items():
             before = values.get((ind.id, pd.Timestamp(ref))) if ref < period_end else None
             if name == "baseline" and before is None and ref < period_end:
@@ -61,18 +73,21 @@ def indicator_changes(strategy: Strategy, observations: pd.DataFrame, period_end
             if now is not None and before is not None:
                 brk = crosses_break(strategy, ind.id, ref, period_end)
                 if brk:
-                    notes.append(f"sarjakatko ({brk}): muutosta ei lasketa")
+                    notes[name] = break_note(strategy, ind.id, ref, period_end)
                 elif ind.kind == "flow" and ref.month != period_end.month:
-                    notes.append(
-                        f"kertymä {'1–6' if fi.is_half_year(period_end) else '1–12'} ei vertailukelpoinen "
-                        f"kauden {ref.day}.{ref.month}.{ref.year} kanssa"
+                    notes[name] = (
+                        f"ei laskettu: kertymää 1.1.–{fi.date(period_end)} ei verrata koko vuoden {ref.year} lukuun"
+                        if fi.is_half_year(period_end)
+                        else f"ei laskettu: koko vuoden kertymää (1–12) ei verrata kertymään 1.1.–{fi.date(ref)}"
                     )
                 else:
                     change = now - before
                     pct = change / abs(before) * 100 if before else None
             row[f"change_{name}"] = change
             row[f"pct_{name}"] = pct
-        row["note"] = "; ".join(dict.fromkeys(notes))
+        for name in refs:
+            row[f"note_{name}"] = notes.get(name, "")
+        row["note"] = "; ".join(dict.fromkeys(notes.values()))
         rows.append(row)
     columns = [
         "value",

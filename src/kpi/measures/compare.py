@@ -39,8 +39,36 @@ def _value(v: Any) -> str:
     return str(v) or "tyhjä"
 
 
-def _arrow(before: Any, after: Any) -> str:
-    return f"{_value(before)} → {_value(after)}"
+def _arrow(before: Any, after: Any, unit: str = "") -> str:
+    unit = f"{fi.NBSP}{unit}" if unit else ""
+    return f"{_value(before)}{unit} → {_value(after)}{unit}"
+
+
+#: The parameters that move statuses, named for a reader of the report (the key in brackets), with their unit.
+PARAMS_FI = {
+    "status.tolerance_pct": ("osittaisen toteutumisen raja", "%"),
+    "status.flow_at_30_6": ("kertymän vertailu 30.6.", ""),
+    "status.example_values": ("esimerkkiarvojen käsittely", ""),
+    "status.measure_rule": ("mittarin tilan sääntö", ""),
+    "status.goal_full_score": ("toteutuneen tavoitteen pisteraja", ""),
+    "status.goal_partial_score": ("osittain toteutuneen tavoitteen pisteraja", ""),
+    "status.goal_min_assessable": ("arvioitavien mittareiden vähimmäisosuus", ""),
+    "finance.overrun_threshold_pct": ("talousarviopoikkeaman raja", "%-yks."),
+    "finance.expected_share_30_6": ("odotettu toteutumisaste 30.6.", "%"),
+}
+
+
+def _param_change(key: str, before: Any, after: Any) -> str:
+    """``osittaisen toteutumisen raja (status.tolerance_pct) muuttui (5 % → 10 %)``; ``parametri x muuttui (…)``."""
+    name, unit = PARAMS_FI.get(key, (None, ""))
+    if name is None and key.startswith("status.milestones."):
+        name = f"virstanpylvään tilan ”{key.removeprefix('status.milestones.')}” arvio"
+    said = f"{name} ({key})" if name else f"parametri {key}"
+    return f"{said} muuttui ({_arrow(before, after, unit)})"
+
+
+def _capital(text: str) -> str:
+    return text[0].upper() + text[1:]
 
 
 def _joined(parts: list[str], limit: int = 4) -> str:
@@ -72,9 +100,7 @@ def version_changes(old: dict[str, Any], new: dict[str, Any], strategy: Strategy
         (k, po.get(k), pn.get(k)) for k in sorted(set(po) | set(pn)) if po.get(k) != pn.get(k) and k != COMMENTARY
     ]
     # Status rules and finance thresholds move statuses; the title or the period itself do not explain them.
-    rule_params = [
-        f"parametri {k} muuttui {_arrow(a, b)}" for k, a, b in params if k.startswith(("status.", "finance."))
-    ]
+    rule_params = [_param_change(k, a, b) for k, a, b in params if k.startswith(("status.", "finance."))]
     ro, rn = old.get("results", {}), new.get("results", {})
     indicators = {i.id: i for i in strategy.indicators}
     measure_names = {m.id: m.name for m in strategy.measures}
@@ -95,7 +121,7 @@ def version_changes(old: dict[str, Any], new: dict[str, Any], strategy: Strategy
                     iid,
                     a.get("value"),
                     b.get("value"),
-                    f"Indikaattori {name}: arvo {fi.with_unit(a.get('value'), unit)} → {fi.with_unit(b.get('value'), unit)}.",
+                    f"Indikaattori ”{name}”: arvo {fi.with_unit(a.get('value'), unit)} → {fi.with_unit(b.get('value'), unit)}.",
                 )
             )
         if a.get("status") != b.get("status"):
@@ -110,12 +136,13 @@ def version_changes(old: dict[str, Any], new: dict[str, Any], strategy: Strategy
                     iid,
                     a.get("status"),
                     b.get("status"),
-                    f"Indikaattori {name}: {_arrow(a.get('status'), b.get('status'))}, koska {_joined(because)}.",
+                    f"Indikaattori ”{name}”: {_arrow(a.get('status'), b.get('status'))}, koska {_joined(because)}.",
                 )
             )
             if ind:
+                # the name in quotes, so a nominative name stays readable inside the genitive phrase
                 moved_indicators.setdefault(ind.measure_id, []).append(
-                    f"indikaattorin {name} tila {_arrow(a.get('status'), b.get('status'))}"
+                    f"indikaattorin ”{name}” tila muuttui ({_arrow(a.get('status'), b.get('status'))})"
                 )
 
     measure_rows: list[tuple] = []
@@ -136,7 +163,7 @@ def version_changes(old: dict[str, Any], new: dict[str, Any], strategy: Strategy
                 )
             )
             moved_measures.setdefault(goal_of.get(mid), []).append(
-                f"mittarin {mid} tila {_arrow(a.get('status'), b.get('status'))}"
+                f"mittarin {mid} tila muuttui ({_arrow(a.get('status'), b.get('status'))})"
             )
 
     goal_rows = []
@@ -158,17 +185,12 @@ def version_changes(old: dict[str, Any], new: dict[str, Any], strategy: Strategy
             )
 
     rows = goal_rows + measure_rows + indicator_rows + value_rows
-    rows += [("parametri", k, a, b, f"Parametri {k}: {_arrow(a, b)}.") for k, a, b in params]
-    if po.get(COMMENTARY, "") != pn.get(COMMENTARY, ""):
-        rows.append(
-            (
-                "kommentti",
-                COMMENTARY,
-                po.get(COMMENTARY, ""),
-                pn.get(COMMENTARY, ""),
-                "Analyytikon kommentti muuttui." if pn.get(COMMENTARY) else "Analyytikon kommentti poistettiin.",
-            )
-        )
+    rows += [("parametri", k, a, b, _capital(_param_change(k, a, b)) + ".") for k, a, b in params]
+    # no commentary, an empty one and one never saved (an older manifest, a null) are the same: none
+    was, now = (str(p.get(COMMENTARY) or "").strip() for p in (po, pn))
+    if was != now:
+        what = "lisättiin" if not was else "poistettiin" if not now else "muuttui"
+        rows.append(("kommentti", COMMENTARY, was, now, f"Analyytikon kommentti {what}."))
     fo, fn = old.get("input_files", {}), new.get("input_files", {})
     for name in sorted(set(fo) | set(fn)):
         if fo.get(name) != fn.get(name):

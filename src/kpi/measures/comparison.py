@@ -436,7 +436,7 @@ def key_figures(
         peer_values = value.iloc[1:]
         median = float(peer_values.median()) if peer_values.notna().any() else float("nan")
         names = [now.municipality.get(c) or _name(table, c) for c in codes]
-        decimals = _decimals(rows.value)
+        decimals = unit_decimals(first.unit, _decimals(rows.value))  # euros per inhabitant in whole euros
         summary.append(
             {
                 "indicator": indicator,
@@ -554,14 +554,21 @@ def unemployment(table: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
 # ---------------------------------------------------------------- findings
 
 
+def unit_decimals(unit: str, decimals: int) -> int:
+    """The decimals of a key figure: the unit's own where :data:`kpi.fi.UNIT_DECIMALS` fixes them (euros per
+    inhabitant in whole euros), else the indicator's."""
+    return fi.UNIT_DECIMALS.get(unit, int(decimals))
+
+
 def _value(value: float, unit: str, decimals: int) -> str:
-    return fi.with_unit(value, unit, decimals=decimals).strip()
+    return fi.with_unit(value, unit, decimals=unit_decimals(unit, decimals)).strip()
 
 
 def _difference(value: float, unit: str, decimals: int) -> str:
-    """A difference in the figure's own terms: per cents differ in percentage points, €/asukas in euros."""
-    words = {"%": "prosenttiyksikköä", "€/asukas": "€"}.get(unit, unit)
-    return f"{fi.number(abs(value), decimals)}{fi.NBSP}{words}".strip()
+    """A difference in the figure's own terms: per cents differ in percentage points, €/asukas in €/asukas (a bare
+    "€" would read as euros in all)."""
+    words = {"%": "prosenttiyksikköä"}.get(unit, unit)
+    return f"{fi.number(abs(value), unit_decimals(unit, decimals))}{fi.NBSP}{words}".strip()
 
 
 def findings(index: PopulationIndex, key: KeyFigures, rates: pd.DataFrame, *, city: str) -> list[str]:
@@ -582,7 +589,7 @@ def findings(index: PopulationIndex, key: KeyFigures, rates: pd.DataFrame, *, ci
     -------
     list of str
         The population's change, one sentence per key figure with a value and a peers' median (e.g. "Vuosikate
-        695,9 €/asukas vuonna 2020 oli 124,6 € suurempi kuin vertailukuntien mediaani (571,3 €/asukas)."), and the
+        696 €/asukas vuonna 2020, 125 €/asukas suurempi kuin vertailukuntien mediaani (571 €/asukas)."), and the
         unemployment rate of the latest year; numbers through :mod:`kpi.fi`.
     """
     out = []
@@ -610,16 +617,17 @@ def findings(index: PopulationIndex, key: KeyFigures, rates: pd.DataFrame, *, ci
     for r in key.summary.itertuples() if len(key.summary) else ():
         if pd.isna(r.city) or pd.isna(r.median):
             continue
-        if fi.rounded(r.difference, r.decimals) == 0:
-            comparison = "oli sama kuin"
+        if fi.rounded(r.difference, unit_decimals(r.unit, r.decimals)) == 0:
+            comparison = "sama kuin"
         else:
-            comparison = f"oli {_difference(r.difference, r.unit, r.decimals)} " + (
+            comparison = f"{_difference(r.difference, r.unit, r.decimals)} " + (
                 "suurempi kuin" if r.difference > 0 else "pienempi kuin"
             )
         extreme = ", vertailun suurin" if r.rank == 1 else ", vertailun pienin" if r.rank == r.ranked else ""
+        # "<name>: <value> vuonna <year>, …": no verb to agree with a plural name ("nettokäyttökustannukset")
         out.append(
-            f"{r.indicator_name} {_value(r.city, r.unit, r.decimals)} vuonna {r.year} {comparison} vertailukuntien "
-            f"mediaani ({_value(r.median, r.unit, r.decimals)}){extreme}."
+            f"{r.indicator_name}: {_value(r.city, r.unit, r.decimals)} vuonna {r.year}, {comparison} "
+            f"vertailukuntien mediaani ({_value(r.median, r.unit, r.decimals)}){extreme}."
         )
     mine = rates[rates.role == CITY] if len(rates) else rates
     if len(mine):

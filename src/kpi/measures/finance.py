@@ -105,6 +105,21 @@ KEY_FIGURES = {  # indicator id → (Finnish name, unit)
     "kertynyt_ylijaama_meur": ("Taseen kertynyt ylijäämä", "M€"),
     "tuloveroprosentti": ("Tuloveroprosentti", "%"),
 }
+#: At 30.6. the figures of a period (not of a moment) cover January–June only: their names say so
+#: (``Toimintakate 1–6/2022``), so that a half-year figure is not read as the year's. A half year is no tilikausi.
+HALF_YEAR_NAMES = {
+    "Toimintakate": "Toimintakate",
+    "Vuosikate asukasta kohden": "Vuosikate asukasta kohden",
+    "Tilikauden tulos": "Tulos",
+}
+
+
+def figure_name(name: str, period_end: dt.date) -> str:
+    """`name` as the key-figure table shows it at `period_end`: a period's figure at 30.6. with the months,
+    ``Tulos 1–6/2022``; a moment's figure (väkiluku, lainakanta, ylijäämä, veroprosentti) and 31.12. as such."""
+    if not fi.is_half_year(period_end) or name not in HALF_YEAR_NAMES:
+        return name
+    return f"{HALF_YEAR_NAMES[name]} 1–6/{period_end.year}"
 
 
 def key_figures(
@@ -126,7 +141,7 @@ def key_figures(
         net = follow[follow.is_income].actual.sum() - follow[~follow.is_income].actual.sum()
         rows.append(
             {
-                "figure": "Toimintakate",
+                "figure": figure_name("Toimintakate", period_end),
                 "value": net / 1e6,
                 "unit": "M€",
                 "is_example": bool(budget[budget.period_end == stamp].is_example.any()),
@@ -149,7 +164,7 @@ def key_figures(
         if iid in now.index and pd.notna(now.value[iid]):
             rows.append(
                 {
-                    "figure": name,
+                    "figure": figure_name(name, period_end),
                     "value": float(now.value[iid]),
                     "unit": unit,
                     "is_example": bool(now.is_example[iid]),

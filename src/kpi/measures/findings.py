@@ -9,6 +9,21 @@ import pandas as pd
 from kpi import fi
 from kpi.measures.status import EI_ARVIOITAVISSA, EI_TOTEUTUNUT
 
+#: Counts 0–10 in the ablative: "seitsemältä indikaattorilta".
+_ABLATIVES = (
+    "nollalta",
+    "yhdeltä",
+    "kahdelta",
+    "kolmelta",
+    "neljältä",
+    "viideltä",
+    "kuudelta",
+    "seitsemältä",
+    "kahdeksalta",
+    "yhdeksältä",
+    "kymmeneltä",
+)
+
 CATEGORIES = (
     "Tavoitteet, jotka eivät toteutuneet",
     "Arviot poikkeavat tiedoista",
@@ -69,31 +84,35 @@ def evaluation_findings(
             )
     flagged = follow_up[follow_up.flag != ""]
     for r in flagged.itertuples():
-        what = "ylittyy" if r.flag == "ylitys" else "jää alle odotetun"
+        # a budget is exceeded (ylittyy), a realisation is larger or smaller than expected
+        what = "on odotettua suurempi" if r.flag == "ylitys" else "on odotettua pienempi"
+        area = area_names.get(r.responsible_area, r.responsible_area)
         rows.append(
             (
                 CATEGORIES[3],
-                r.responsible_area,
-                f"{area_names.get(r.responsible_area, r.responsible_area)}, {r.account_group.lower()}: toteuma "
-                f"{fi.percent(r.realisation_pct)} talousarviosta {what} (odotettu {fi.percent(r.expected_pct, 0)}).",
+                area,
+                # a dash, not a comma, between the area and an account group that itself holds commas
+                f"{area} – {r.account_group.lower()}: toteuma {fi.percent(r.realisation_pct)} talousarviosta "
+                f"{what} (odotettu {fi.percent(r.expected_pct, 0)}).",
             )
         )
     if coverage.get("example_values"):
         rows.append(
             (
                 CATEGORIES[4],
-                "esimerkkiarvot",
+                "Esimerkkiarvot",
                 f"Kauden {coverage['values']} indikaattoriarvosta {coverage['example_values']} on esimerkkiarvoja; "
                 "niihin perustuvat tilat on merkitty.",
             )
         )
     if coverage.get("no_data"):
-        rows.append(
-            (
-                CATEGORIES[4],
-                "puuttuvat arvot",
-                f"{coverage['no_data']} indikaattorilla ei ole arvoa kaudelta {period_end.day}.{period_end.month}."
-                f"{period_end.year}.",
-            )
+        n = int(coverage["no_data"])
+        # not a numeral at the start of a sentence, and a period named, not dated: "kaudelta 1–6/2022"
+        period = f"1–6/{period_end.year}" if fi.is_half_year(period_end) else str(period_end.year)
+        text = (
+            f"{_ABLATIVES[n].capitalize()} indikaattorilta puuttuu arvo kaudelta {period}."
+            if n < len(_ABLATIVES)
+            else f"Kaudelta {period} puuttuu arvo {n} indikaattorilta."
         )
+        rows.append((CATEGORIES[4], "Puuttuvat arvot", text))
     return pd.DataFrame(rows, columns=["category", "subject", "text"])

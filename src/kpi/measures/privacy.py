@@ -102,9 +102,9 @@ def suppress(frame: pd.DataFrame, groups: list[Group], *, min_count: int, total:
     if hidden_small:
         who = " tai ".join(sorted(hidden_small))
         notes.append(
-            f"< {min_count}: alle {min_count} {who}. Niin pienen joukon luvut on piilotettu tietosuojan vuoksi "
-            f"(x = saman joukon muut luvut), jotta yksittäistä henkilöä ei voi tunnistaa; raja on parametri "
-            f"privacy.min_count = {min_count}."
+            f"< {min_count} = alle {min_count} {who}; x = saman joukon muu luku, joka on piilotettu, koska joukko "
+            "on pieni. Pienten joukkojen luvut piilotetaan, jotta yksittäistä henkilöä ei voi tunnistaa (raja "
+            f"{min_count}, asetus privacy.min_count)."
         )
     if complementary:
         notes.append(

@@ -116,7 +116,7 @@ def compare(value: float, target: float | tuple[float, float], direction: str, t
         return EI_TOTEUTUNUT, ("alle nollatavoitteen" if target == 0 else f"yli {tolerance_pct:g} % alle tavoitteen")
     if direction == "lower_better":
         if value <= target:
-            return TOTEUTUNUT, "tavoite alitettu tai saavutettu"
+            return TOTEUTUNUT, "tavoite saavutettu (enintään tavoitetaso)"
         if target != 0 and value <= target + margin:
             return OSITTAIN, f"enintään {tolerance_pct:g} % yli tavoitteen"
         return EI_TOTEUTUNUT, ("yli nollatavoitteen" if target == 0 else f"yli {tolerance_pct:g} % yli tavoitteen")
@@ -217,7 +217,8 @@ def milestone_statuses(
             continue
         state = now.status[m.id]
         late = state != "valmis" and period_end >= due
-        reason = f"tila: {state}" + (f"; määräaika {due.day}.{due.month}.{due.year} ohitettu" if late else "")
+        # the state is in its own column: the reason adds only what it means against the due date
+        reason = state + (f"; määräaika ({due.day}.{due.month}.{due.year}) on ylittynyt" if late else "")
         rows.append(
             {
                 "measure_id": m.id,
@@ -257,7 +258,7 @@ def measure_statuses(
             assessable = [s for s in statuses if s != EI_ARVIOITAVISSA]
             n, k = len(statuses), len(assessable)
             if not assessable:
-                status, reason = EI_ARVIOITAVISSA, "yksikään indikaattori ei ole arvioitavissa"
+                status, reason = EI_ARVIOITAVISSA, "yhtäkään sen indikaattoria ei voi arvioida"
             elif rules.measure_rule == "worst":
                 status = min(assessable, key=lambda s: SCORES[s])
                 reason = f"heikoin {k}/{n} arvioitavasta indikaattorista"
@@ -302,7 +303,7 @@ def goal_statuses(strategy: Strategy, measures: pd.DataFrame, *, rules: StatusRu
             reason = f"vain {k}/{n} mittaria arvioitavissa (vähintään {rules.goal_min_assessable:.0%} tarvitaan)"
         else:
             status = status_from_score(score, rules)
-            reason = f"{k}/{n} mittaria arvioitavissa, pisteet {score:.2f}"
+            reason = f"{k}/{n} mittaria arvioitavissa, pistekeskiarvo {score:.2f}"
         rows.append(
             {
                 "pillar_id": g.pillar_id,
@@ -326,15 +327,16 @@ def rules_fi(rules: StatusRules) -> list[str]:
     ms = "; ".join(f"{k} → {v}" for k, v in rules.milestones.items())
     lines = [
         f"Indikaattori on toteutunut, kun arvo on tavoitteen mukainen (suurempi on parempi: vähintään tavoite; "
-        f"pienempi on parempi: enintään tavoite; tavoiteväli: välin sisällä). Osittain toteutunut, kun arvo jää "
-        f"tavoitteesta enintään {t} % (tavoitevälissä lähimmästä rajasta); muuten ei toteutunut. "
-        "Nollatavoitteella osittaista aluetta ei ole.",
+        f"pienempi on parempi: enintään tavoite; tavoiteväli: välin sisällä). Osittain toteutunut, kun arvo poikkeaa "
+        f"tavoitteesta huonompaan suuntaan enintään {t} % (tavoitevälin tapauksessa lähimmästä rajasta); muuten "
+        "ei toteutunut. Jos tavoite on nolla, osittain toteutuneen aluetta ei ole.",
         "Indikaattori ei ole arvioitavissa, jos sille ei ole arvoa kaudelta tai kauden vuodelle ei ole tavoitetta.",
         (
-            "30.6. vuosikertymänä mitattavaa indikaattoria (kulut, määrät vuodessa) verrataan puoleen vuoden "
-            "tavoitteesta; tasoa mittaavaa (osuus, hinta, määrä hetkellä) koko vuoden tavoitteeseen."
+            "Osavuosikatsauksessa (30.6.) kertymänä mitattavaa indikaattoria (kulut, määrät vuodessa) verrataan "
+            "puoleen vuoden tavoitteesta ja tasoa mittaavaa (osuus, hinta, määrä tiettynä ajankohtana) koko vuoden "
+            "tavoitteeseen."
             if rules.flow_at_30_6 == "prorate"
-            else "30.6. kaikkia indikaattoreita verrataan koko vuoden tavoitteeseen."
+            else "Osavuosikatsauksessa (30.6.) kaikkia indikaattoreita verrataan koko vuoden tavoitteeseen."
         ),
         (
             "Esimerkkiarvot arvioidaan kuten muutkin, ja ne merkitään."
@@ -343,14 +345,16 @@ def rules_fi(rules: StatusRules) -> list[str]:
         ),
         f"Virstanpylväät: {ms}.",
         (
-            "Usean indikaattorin mittarin tila on sen heikoimman arvioitavan indikaattorin tila."
+            "Usean indikaattorin mittarin tila on sen heikoimman arvioitavan indikaattorin tila. Arvioimaton "
+            "indikaattori jätetään pois; mittari ei ole arvioitavissa vain, jos mikään sen indikaattoreista ei ole "
+            "arvioitavissa."
             if rules.measure_rule == "worst"
             else "Usean indikaattorin mittarin tila määräytyy arvioitavien indikaattoreiden pistekeskiarvosta."
         ),
         f"Tavoitteen tila lasketaan mittareista: toteutunut 1, osittain 0,5, ei toteutunut 0 pistettä; "
         f"arvioitavien mittareiden keskiarvo vähintään {full} → toteutunut, vähintään {partial} → osittain "
-        f"toteutunut, muuten ei toteutunut. Jos arvioitavissa on alle {rules.goal_min_assessable:.0%} mittareista, "
+        f"toteutunut, muuten ei toteutunut. Jos mittareista alle {rules.goal_min_assessable:.0%} on arvioitavissa, "
         "tavoite ei ole arvioitavissa.".replace("%", " %"),
-        "Sarjakatkon yli ei lasketa muutosta; vuoden tila verrataan saman vuoden tavoitteeseen.",
+        "Sarjakatkon yli ei lasketa muutosta; kunkin vuoden arvoa verrataan saman vuoden tavoitteeseen.",
     ]
     return lines

@@ -38,6 +38,8 @@ BLUE, GREY = "#0072B2", "#555555"
 sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
 # Narrow figures with large type: on a 390 px phone a chart shrinks to about 0,6× and must stay legible.
 WIDTH = 5.2
+# The goal overview: a line of this many characters per goal (id and the start of its name), this tall a row.
+GOAL_LABEL_CHARS, GOAL_ROW_INCHES = 30, 0.3
 
 
 class FinnishTicks(matplotlib.ticker.Formatter):
@@ -92,22 +94,27 @@ def _laid_out(fig: plt.Figure) -> plt.Figure:
 
 
 def goal_status_chart(goals: pd.DataFrame, names: dict[str, str]) -> plt.Figure:
-    """Horizontal bars: each goal's score (0–1), coloured and hatched by status, labelled with the status in words."""
+    """Horizontal bars: each goal's score (0–1), coloured and hatched by status, labelled with the status in words.
+
+    Compact, so that the overview of all fifteen goals fits a laptop screen (about 0,3 inches a goal, 616 px for
+    fifteen): one line per goal, its id and the start of its name (the goals table under the chart has the whole
+    names), and type at the size of the body text when the PNG is shown at its own width.
+    """
     frame = goals.assign(
-        label=[textwrap.shorten(f"{g} {names.get(g, '')}", 44, placeholder=" …") for g in goals.goal_id],
+        label=[textwrap.shorten(f"{g} {names.get(g, '')}", GOAL_LABEL_CHARS, placeholder="…") for g in goals.goal_id],
         value=goals.score.fillna(0),
     )
-    frame["label"] = [textwrap.fill(label, 22) for label in frame.label]
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 * len(frame) + 1.2))
-    bars = ax.barh(frame.label, frame.value, color=[PALETTE[s] for s in frame.status], edgecolor="black")
+    fig, ax = plt.subplots(figsize=(WIDTH, GOAL_ROW_INCHES * len(frame) + 1.1))
+    bars = ax.barh(frame.label, frame.value, color=[PALETTE[s] for s in frame.status], edgecolor="black", height=0.7)
     for bar, status in zip(bars, frame.status):
         bar.set_hatch(HATCH[status])
     for y, (value, status) in enumerate(zip(frame.value, frame.status)):
-        ax.text(min(value, 1.0) + 0.02, y, fi.status_label(status), va="center", fontsize=10)
-    ax.set_xlim(0, 1.9)
+        ax.text(min(value, 1.0) + 0.02, y, fi.status_label(status), va="center", fontsize=9)
+    ax.set_xlim(0, 1.75)
+    ax.set_ylim(len(frame) - 0.5, -0.5)  # the first goal on top, no empty band above or below
     ax.set_xticks([0, 0.4, 0.8, 1.0], ["0", "0,4", "0,8", "1"])
-    ax.invert_yaxis()
-    ax.set_xlabel("Pisteet: toteutunut 1, osittain 0,5,\nei toteutunut 0")
+    ax.tick_params(axis="both", labelsize=9)
+    ax.set_xlabel("Pisteet: toteutunut 1, osittain 0,5,\nei toteutunut 0", fontsize=9)
     ax.set_ylabel("")
     return _laid_out(fig)
 
@@ -144,8 +151,9 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
             )
 
     def dots(on: pd.Series) -> None:
-        # measured values filled, example values hollow; only the hollow marker gets a legend entry
-        for example, face, label in ((False, BLUE, "_"), (True, "white", "○ esimerkkiarvo")):
+        # measured values filled, example values hollow; only the hollow marker gets a legend entry (the marker
+        # itself is drawn in the legend, so the label is the word alone)
+        for example, face, label in ((False, BLUE, "_"), (True, "white", "esimerkkiarvo")):
             rows = on & (points.is_example == example)
             if rows.any():
                 ax.scatter(
@@ -161,7 +169,7 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
     if flow:
         # a 30.6. value of a yearly total covers six months: drawing it on the same line would zigzag
         year = points.period_end.dt.month == 12
-        line(year, "vuoden arvo")
+        line(year, "koko vuoden arvo")
         half = ~year & points.value.notna()
         if half.any():
             ax.scatter(
@@ -171,7 +179,7 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
                 color=GREY,
                 zorder=3,
                 s=36,
-                label="1–6 kertymä",
+                label="kertymä 1–6",
             )
         dots(year)
     else:
@@ -182,7 +190,23 @@ def trend_chart(points: pd.DataFrame, *, title: str, unit: str, flow: bool = Fal
             x, points.target_low, points.target_high, color="#999999", alpha=0.25, step="mid", label="tavoiteväli"
         )
     elif points.target.notna().any():
-        ax.step(x, points.target, where="mid", color=GREY, linestyle="--", linewidth=1.5, label="tavoite")
+        # A January–June total is judged against half the year's target (flow_at_30_6: prorate): the year's
+        # line skips those points and the half target is marked on its own, as the number table states it.
+        halved = points["halved"].fillna(False).astype(bool) if "halved" in points else pd.Series(False, index=x)
+        ax.step(
+            x, points.target.where(~halved), where="mid", color=GREY, linestyle="--", linewidth=1.5, label="tavoite"
+        )
+        if halved.any():
+            ax.scatter(
+                [v for v, h in zip(x, halved) if h],
+                points.compared_target[halved],
+                marker="_",
+                color=GREY,
+                s=220,
+                linewidths=2,
+                zorder=2,
+                label="puolet vuoden tavoitteesta (30.6.)",
+            )
     for n, brk in enumerate(points.after_break):
         if brk:
             ax.axvline(n - 0.5, color="black", linestyle=":", linewidth=1.5)
@@ -256,7 +280,7 @@ def adjustment_chart(by_year: pd.DataFrame, *, target_eur: float, years: tuple[i
     labels = [str(y) for y in by_year.year]
     ax.bar(labels, by_year.cumulative_eur / 1e6, color=BLUE, edgecolor="black", label="toteutunut, kertymä")
     path = [target_eur / 1e6 * (n + 1) / len(years) for n in range(len(labels))]
-    ax.plot(labels, path, color=GREY, linestyle="--", marker="s", label="tasainen polku tavoitteeseen")
+    ax.plot(labels, path, color=GREY, linestyle="--", marker="s", label="tasainen eteneminen tavoitteeseen")
     ax.axhline(target_eur / 1e6, color="black", linewidth=1)
     ax.text(
         len(labels) - 0.5, target_eur / 1e6, f" tavoite {fi.euros(target_eur)}", va="bottom", ha="right", fontsize=9

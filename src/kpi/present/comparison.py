@@ -25,6 +25,11 @@ PEER_TEXT = "#444444"  # their labels: text needs 4,5:1
 #: Beyond this many lines a chart labels only the city, the country and the peers at either end.
 MAX_LABELS = 11
 LICENCE_TEXT = "Tiedot ovat avointa dataa"
+#: The key-figure strips: type size (pt), a title's wrap width at that size in half the figure, and the layout in
+#: inches (legend row on top, title's gap above its strip, strip, tick labels and the gap under it, side margins,
+#: gap between the two columns).
+KEY_FONT, KEY_TITLE_CHARS = 9.0, 34
+KEY_LEGEND, KEY_TITLE_PAD, KEY_STRIP, KEY_TICKS, KEY_SIDE, KEY_GAP = 0.4, 0.05, 0.3, 0.3, 0.15, 0.35
 
 
 # ---------------------------------------------------------------- words
@@ -86,7 +91,7 @@ def intro(city: str, peers: Sequence[str], comparison: Mapping[str, Any], *, gro
         how += ")"
     listed = _names(peers) if len(peers) <= 12 else f"{', '.join(peers[:12])} ja {fi.number(len(peers) - 12, 0)} muuta"
     return (
-        f"{city} ja {_count(len(peers), 'vertailukunta', 'vertailukuntaa')}{how} — {listed} — avoimien "
+        f"{city} ja {_count(len(peers), 'vertailukunta', 'vertailukuntaa')}{how} – {listed} – avointen "
         "tilastojen valossa: väestön kehitys, keskeiset tunnusluvut ja työttömyys."
     )
 
@@ -97,7 +102,11 @@ def data_age(latest_year: int | None, period_end: dt.date) -> str:
         return "Avoimia tietoja ei ole raportin kaudelta eikä sitä aiemmilta vuosilta."
     if latest_year >= period_end.year:
         return ""
-    return f"Uusimmat avoimet tiedot ovat vuodelta {latest_year}; raportin kausi on {fi.date(period_end)}."
+    return (
+        f"Uusimmat avoimet tiedot ovat vuodelta {latest_year}; raportti koskee "
+        f"{fi.period_label(period_end).replace('osavuosikatsaus', 'osavuosikatsausta').replace('tilinpäätös', 'tilinpäätöstä')} "
+        f"({fi.date(period_end)})."
+    )
 
 
 def source_line(sources: pd.DataFrame) -> str:
@@ -165,7 +174,7 @@ def key_figures_table(summary: pd.DataFrame, city: str) -> pd.DataFrame:
                 "Vertailukuntien mediaani": _value(r.median, r.unit, r.decimals),
                 "Ero mediaaniin": _difference(r.difference, r.unit, r.decimals),
                 "Sija (1 = suurin)": f"{fi.number(r.rank, 0)}/{r.ranked}" if pd.notna(r.rank) else "–",
-                "Vaihteluväli": f"{_value(r.lowest, r.unit, r.decimals)} – {_value(r.highest, r.unit, r.decimals)}",
+                "Vaihteluväli": fi.range_with_unit(r.lowest, r.highest, r.unit, decimals=int(r.decimals)),
                 "Koko maa": _value(r.country, r.unit, r.decimals),
             }
         )
@@ -206,8 +215,8 @@ def unemployment_notes(rates: pd.DataFrame, names: Sequence[str] = ()) -> list[s
     """What the unemployment table's numbers are, which years have fewer than twelve months, and which of the
     municipalities `names` (the city and its peers) have no monthly figures at all."""
     notes = [
-        "Työttömyysaste = työttömät työnhakijat / työvoima × 100, vuoden niiden kuukausien keskiarvo, joilta "
-        "molemmat luvut ovat (työnvälitystilasto)."
+        "Työttömien työnhakijoiden osuus työvoimasta = työttömät työnhakijat / työvoima × 100, vuoden niiden "
+        "kuukausien keskiarvo, joilta molemmat luvut ovat (työnvälitystilasto)."
     ]
     short = rates[rates.months < 12].drop_duplicates("year")
     for r in short.itertuples():
@@ -252,8 +261,9 @@ def population_alt(summary: pd.DataFrame, base_year: int | None) -> str:
         top, bottom = peers.iloc[0], peers.iloc[-1]
         if c["rank"] == len(ranked):
             text += f", {'eniten' if verb == 'laski' else 'vähiten'} vertailukunnista"
-        most = "eniten kasvoi" if top.change_pct > 0 else "vähiten laski"
-        least = "eniten laski" if bottom.change_pct < 0 else "vähiten kasvoi"
+        # the population grew or fell, not the municipality: "eniten väkeä menetti Salla"
+        most = "eniten kasvoi väkiluvultaan" if top.change_pct > 0 else "vähiten väkeä menetti"
+        least = "eniten väkeä menetti" if bottom.change_pct < 0 else "vähiten kasvoi väkiluvultaan"
         text += (
             f". Vertailukunnista {most} {top.municipality} ({fi.signed_percent(top.change_pct)}), "
             f"{least} {bottom.municipality} ({fi.signed_percent(bottom.change_pct)})"
@@ -275,9 +285,10 @@ def key_figures_alt(summary: pd.DataFrame, city: str) -> str:
         f"{city} on sininen neliö ja pystyviiva vertailukuntien mediaani."
     )
     if highest:
-        text += f" Vertailun suurin: {_names(highest)}."
+        # the city's name is never inflected (any city): it stands in brackets
+        text += f" Vertailun suurin arvo ({city}): {_names(highest)}."
     if lowest:
-        text += f" Vertailun pienin: {_names(lowest)}."
+        text += f" Vertailun pienin arvo ({city}): {_names(lowest)}."
     return text
 
 
@@ -285,10 +296,11 @@ def unemployment_alt(rates: pd.DataFrame) -> str:
     """The unemployment chart's finding: the city's rate at the start and end, its rank and the peers' median."""
     city = rates[rates.role == CITY]
     if not len(city):
-        return "Työttömyysaste vuosittain: kunnan lukuja ei ole taulukossa."
+        return "Työttömien työnhakijoiden osuus työvoimasta vuosittain: kunnan lukuja ei ole taulukossa."
     first, last = city.iloc[0], city.iloc[-1]
     text = (
-        f"Työttömyysaste vuosittain {first.year}–{last.year}. {first.municipality}: {fi.percent(first.rate)} "
+        f"Työttömien työnhakijoiden osuus työvoimasta vuosittain {first.year}–{last.year}. {first.municipality}: "
+        f"{fi.percent(first.rate)} "
         f"vuonna {first.year}, {fi.percent(last.rate)} vuonna {last.year}"
     )
     ranked = int((rates.year == last.year).sum())
@@ -366,9 +378,9 @@ def _lines(frame: pd.DataFrame, *, y: str, ylabel: str, height: float = 4.0, bas
     step = max(1, round(len(years) / 6))
     ax.set_xticks(years[::step], [str(v) for v in years[::step]])
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel, fontsize=10)
     ax.yaxis.set_major_formatter(FinnishTicks())
-    ax.tick_params(axis="x", labelsize=10)
+    ax.tick_params(axis="both", labelsize=fontsize)  # the line labels' size: seaborn's ticks would be 10,45 pt
     return _laid_out(fig)
 
 
@@ -380,39 +392,53 @@ def population_chart(frame: pd.DataFrame, base_year: int | None) -> plt.Figure:
 
 def unemployment_chart(rates: pd.DataFrame) -> plt.Figure:
     """The yearly unemployment rate of the city and its peers (:func:`kpi.measures.comparison.unemployment`)."""
-    return _lines(rates, y="rate", ylabel="Työttömyysaste, %")
+    return _lines(rates, y="rate", ylabel="Työttömien osuus työvoimasta, %")
 
 
 def key_figures_chart(values: pd.DataFrame, summary: pd.DataFrame) -> plt.Figure:
     """One strip per key figure, each on its own scale: the peers as grey dots, the city as a large blue diamond,
-    the peers' median as a vertical line (:class:`KeyFigures`)."""
+    the peers' median as a vertical line (:class:`KeyFigures`).
+
+    Two strips side by side, so that ten key figures fit a laptop screen (under 600 px at the house dpi) with the
+    titles at 9 pt: each row of the grid is as tall as its longer title needs, laid out here in inches.
+    """
     figures = list(values.groupby("indicator", sort=False))
     median = summary.set_index("indicator")["median"]
-    fig, axes = plt.subplots(len(figures), 1, figsize=(WIDTH, 1.15 * len(figures) + 0.7), squeeze=False)
-    for ax, (indicator, rows) in zip(axes[:, 0], figures):
-        first = rows.iloc[0]
+    titles = [textwrap.fill(f"{_label(rows.iloc[0])} ({rows.iloc[0].year})", KEY_TITLE_CHARS) for _, rows in figures]
+    line = KEY_FONT * 1.25 / 72  # one line of a title, inches
+    lines = [max(t.count("\n") + 1 for t in titles[r : r + 2]) for r in range(0, len(titles), 2)]
+    rows_inches = [n * line + KEY_TITLE_PAD + KEY_STRIP + KEY_TICKS for n in lines]
+    height = KEY_LEGEND + sum(rows_inches)
+    fig = plt.figure(figsize=(WIDTH, height))
+    column = (WIDTH - 2 * KEY_SIDE - KEY_GAP) / 2
+    for k, ((indicator, rows), title) in enumerate(zip(figures, titles)):
+        row, col = divmod(k, 2)
+        bottom = height - KEY_LEGEND - sum(rows_inches[: row + 1]) + KEY_TICKS
+        ax = fig.add_axes(
+            ((KEY_SIDE + col * (column + KEY_GAP)) / WIDTH, bottom / height, column / WIDTH, KEY_STRIP / height)
+        )
         peers, city = rows[rows.role == PEER], rows[rows.role == CITY]
-        ax.scatter(peers.value, [0] * len(peers), s=30, color=PEER_COLOUR, edgecolor="white", zorder=2)
-        ax.scatter(city.value, [0] * len(city), s=110, marker="D", color=BLUE, edgecolor="black", zorder=3)
+        ax.scatter(peers.value, [0] * len(peers), s=26, color=PEER_COLOUR, edgecolor="white", zorder=2)
+        ax.scatter(city.value, [0] * len(city), s=80, marker="D", color=BLUE, edgecolor="black", zorder=3)
         if pd.notna(median.get(indicator)):
-            ax.axvline(float(median[indicator]), color="black", linewidth=1.2, ymin=0.2, ymax=0.8, zorder=1)
+            ax.axvline(float(median[indicator]), color="black", linewidth=1.2, ymin=0.15, ymax=0.85, zorder=1)
         ax.set_yticks([])
         ax.set_ylim(-1, 1)
-        ax.set_title(textwrap.fill(f"{_label(first)} ({first.year})", 56), fontsize=10, loc="left", pad=2)
+        ax.margins(x=0.06)
+        ax.set_title(title, fontsize=KEY_FONT, loc="left", pad=KEY_TITLE_PAD * 72, linespacing=1.1)
         ax.xaxis.set_major_formatter(FinnishTicks())
-        ax.xaxis.set_major_locator(plt.MaxNLocator(5))
-        ax.tick_params(axis="x", labelsize=9, pad=1)
+        # two to four short ticks (steps of 1, 2 or 5, no 12,5): a half-width strip has room for no more
+        ax.xaxis.set_major_locator(plt.MaxNLocator(4, steps=[1, 2, 5, 10]))
+        ax.tick_params(axis="x", labelsize=KEY_FONT, pad=1, length=0)
         ax.grid(axis="y", visible=False)
     key = [
         Line2D(
-            [], [], marker="D", color=BLUE, markeredgecolor="black", linestyle="", markersize=8, label=city_name(values)
+            [], [], marker="D", color=BLUE, markeredgecolor="black", linestyle="", markersize=7, label=city_name(values)
         ),
         Line2D([], [], marker="o", color=PEER_COLOUR, linestyle="", markersize=6, label="vertailukunta"),
         Line2D([], [], color="black", linewidth=1.2, label="vertailukuntien mediaani"),
     ]
-    fig.legend(handles=key, loc="upper center", ncol=3, fontsize=9, frameon=False, bbox_to_anchor=(0.5, 1.0))
-    _laid_out(fig)
-    fig.subplots_adjust(top=fig.subplotpars.top - 0.35 / fig.get_figheight())  # a row for the key above the strips
+    fig.legend(handles=key, loc="upper center", ncol=3, fontsize=KEY_FONT, frameon=False, bbox_to_anchor=(0.5, 1.0))
     return fig
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,16 +140,26 @@ def navigation(
     return f'<nav class="kpi-nav" aria-label="Raportit">{line}<ul>{"".join(links)}</ul></nav>'
 
 
+def _data_dir(recorded: str) -> str:
+    """The data folder as the manifest records it; a relative one is already the project's (not the cwd's)."""
+    path = Path(recorded)
+    return display(path) if path.is_absolute() else recorded
+
+
 def footer(manifest: dict[str, Any]) -> str:
     """The provenance line on every page: when, from which files, with which parameters and software."""
     files = ", ".join(f"{name} ({digest[:8]})" for name, digest in manifest["input_files"].items())
     status = manifest["params"]["status"]
+    tolerance = float(status["tolerance_pct"])
+    commit = manifest.get("commit")
     text = (
-        f"Tehty {fi.timestamp(manifest['finished'])} ({display(Path(manifest['data_dir']))}). Syötetiedostot ja "
-        f"tarkisteet: {files}. Parametrit: params/default.yaml ← params/{manifest['period_end']}.yaml"
-        f"{' ← ' + ', '.join(manifest['overrides']) if manifest['overrides'] else ''}; osittaisen toteuman "
-        f"raja {fi.number(status['tolerance_pct'], 1)} %. Ohjelmisto: kpi {manifest['versions'].get('kpi')}, "
-        f"commit {manifest.get('commit') or 'ei tiedossa'}. Täydet tiedot: manifest.json."
+        f"Tehty {fi.timestamp(manifest['finished'])} aineistosta {_data_dir(manifest['data_dir'])}. "
+        f"Syötetiedostot ja niiden tarkistussummat: {files}. Parametrit: params/default.yaml ← "
+        f"params/{manifest['period_end']}.yaml"
+        f"{' ← ' + ', '.join(manifest['overrides']) if manifest['overrides'] else ''}. Osittaisen toteutumisen "
+        f"raja {fi.percent(tolerance, 0 if tolerance.is_integer() else 1)}. "
+        f"Ohjelmaversio: kpi {manifest['versions'].get('kpi')}{f' (git {commit})' if commit else ''}. "
+        "Kaikki tiedot: manifest.json."
     )
     return f'<footer class="kpi-footer"><p>{html.escape(text)}</p></footer>'
 
@@ -168,6 +179,8 @@ class IndexPeriod:
     version: int | None = None
     final_marked: dt.datetime | None = None  # when the shown version was marked final
     newer_draft: tuple[str, int, dt.datetime] | None = None  # (href, version number, made at)
+    goals: dict[str, str] = field(default_factory=dict)  # goal id → data-driven status (manifest results.goals)
+    summary_href: str = ""  # the consolidated follow-up page, from outputs/ (the matrix's column header links here)
 
 
 def _pillar_text(pillars: list[str]) -> str:
@@ -176,11 +189,97 @@ def _pillar_text(pillars: list[str]) -> str:
     return "pilarit" + (" " + ", ".join(pillars[:-1]) + " ja " + pillars[-1] if pillars else "")
 
 
-def index_page(periods: list[IndexPeriod], *, title: str, pillars: list[str], now: dt.datetime) -> str:
-    """``outputs/index.html``: every published period, newest first, with its reports, version and goal statuses."""
+#: How the index's intro names a report, by its page name without the number (``04_seuranta`` → ``seuranta``);
+#: a pillar's page is named with the other pillars, any other page by its title.
+_REPORT_PHRASES = {
+    "tietojen_laatu": "tietojen laatu",
+    "seuranta": "koottu seuranta",
+    "vertailu": "vertailu muihin kuntiin",
+}
+
+
+def _reports_text(periods: list[IndexPeriod], pillars: list[str]) -> str:
+    """`` Kunkin kauden raportit: tietojen laatu, pilarit A, B ja C, koottu seuranta sekä vertailu muihin kuntiin.``:
+    the newest period's reports in reading order, as its pages list them (empty without a published period)."""
+    parts: list[str] = []
+    for href, title in periods[0].pages if periods else []:
+        if title in pillars:
+            if pillars and _pillar_text(pillars) not in parts:
+                parts.append(_pillar_text(pillars))
+            continue
+        kind = Path(href).stem.split("_", 1)[-1]
+        parts.append(_REPORT_PHRASES.get(kind, title[:1].lower() + title[1:]))
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " sekä " + parts[-1]
+    return f" Kunkin kauden raportit: {listed}."
+
+
+#: The index's matrix cells take the status colours of kpi.fi (black text on each, at least 4,5:1).
+_STATUS_CLASSES = {s: f"st{n}" for n, s in enumerate(fi.STATUSES)}
+_MATRIX_CSS = "".join(
+    f"td.{cls}{{background:{fi.STATUS_COLOURS[s][0]};color:{fi.STATUS_COLOURS[s][1]}}}"
+    for s, cls in _STATUS_CLASSES.items()
+)
+#: A goal's name in the matrix is cut to this many characters (the reports have it whole).
+SHORT_NAME = 40
+
+
+def status_matrix(periods: list[IndexPeriod], goal_names: dict[str, str]) -> str:
+    """The goals × published period ends table of the index: each cell the status's symbol and words.
+
+    Rows are the goals in `goal_names` order (id and a short name), columns the periods as given (newest first),
+    each column header a link to that period's consolidated follow-up; a goal a period does not have shows "–".
+    An accessible table (caption, ``<th scope>``) in a scrolling region that takes the keyboard focus.
+    """
+    caption = "Tavoitteiden tila kausittain"
+    head = '<th scope="col">Tavoite</th>' + "".join(
+        f'<th scope="col"><a href="{html.escape(p.summary_href)}">{html.escape(fi.period_label(p.period_end))}</a>'
+        f"<br>{fi.date(p.period_end)}</th>"
+        if p.summary_href
+        else f'<th scope="col">{html.escape(fi.period_label(p.period_end))}<br>{fi.date(p.period_end)}</th>'
+        for p in periods
+    )
+    rows = []
+    for gid, name in goal_names.items():
+        short = textwrap.shorten(name, SHORT_NAME, placeholder=" …")
+        cells = []
+        for p in periods:
+            status = p.goals.get(gid)
+            cls = f' class="{_STATUS_CLASSES[status]}"' if status in _STATUS_CLASSES else ""
+            cells.append(f"<td{cls}>{html.escape(fi.status_label(status))}</td>")
+        rows.append(f'<tr><th scope="row">{html.escape(gid)} {html.escape(short)}</th>{"".join(cells)}</tr>')
+    return (
+        '<p class="lead">Tietoihin perustuva arvio kunkin kauden lopussa, uusin kausi ensin. Kauden otsikko vie sen '
+        "koottuun seurantaan.</p>"
+        f'<div class="scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
+        f'<table class="matrix"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def index_page(
+    periods: list[IndexPeriod],
+    *,
+    title: str,
+    pillars: list[str],
+    now: dt.datetime,
+    goal_names: dict[str, str] | None = None,
+) -> str:
+    """``outputs/index.html``: the goals × periods status matrix, then every published period, newest first, with its
+    reports, version and goal statuses.
+
+    `goal_names` (id → name, in the strategy's order) are the matrix's rows; without them the goals the periods
+    have, in their order.
+    """
+    if goal_names is None:
+        goal_names = {gid: "" for p in periods for gid in p.goals}
+    matrix = status_matrix(periods, goal_names) if periods and goal_names else ""
     sections = []
     for p in periods:
-        summary = ", ".join(f"{html.escape(fi.status_label(s))}: {n}" for s, n in p.goal_statuses.items() if n)
+        summary = ", ".join(f"{html.escape(s)} {n}" for s, n in p.goal_statuses.items() if n)
+        if summary:
+            summary += f" (yhteensä {sum(p.goal_statuses.values())})"
         links = "".join(f'<li><a href="{href}">{html.escape(t)}</a></li>' for href, t in p.pages)
         state = ""
         if p.version is not None:
@@ -196,8 +295,9 @@ def index_page(periods: list[IndexPeriod], *, title: str, pillars: list[str], no
         sections.append(
             f"<section><h2>{html.escape(fi.period_label(p.period_end, long=True))}</h2>{state}"
             f'<ul class="reports">{links}</ul>'
-            f"<p>Tavoitteiden tila tietojen perusteella: {summary or 'ei tietoa'}. Esimerkkiarvoja: "
-            f"{'kyllä' if p.example_values else 'ei'}. Tehty {fi.timestamp(p.finished)}.</p></section>"
+            f"<p>Tavoitteiden tila tietojen perusteella: {summary or 'ei tietoa'}. "
+            f"{'Sisältää esimerkkiarvoja' if p.example_values else 'Ei esimerkkiarvoja'}. "
+            f"Tehty {fi.timestamp(p.finished)}.</p></section>"
         )
     body = "".join(sections) if sections else "<p>Ei julkaistuja kausia.</p>"
     return f"""<!DOCTYPE html>
@@ -205,13 +305,16 @@ def index_page(periods: list[IndexPeriod], *, title: str, pillars: list[str], no
 <title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1a1a1a}}
 main{{max-width:72rem;margin:auto}} .scroll{{overflow-x:auto}} table{{border-collapse:collapse}}
-h1{{font-size:clamp(1.5rem,5vw,2.2rem);line-height:1.25;overflow-wrap:break-word;hyphens:auto}}
+h1{{font-size:clamp(1.5rem,5vw,2rem);line-height:1.25;overflow-wrap:break-word;hyphens:auto;margin:.5rem 0}}
 section{{border-top:1px solid #767676;margin-top:1.5rem}} h2{{font-size:1.3rem;margin:.75rem 0 .25rem}}
 ul.reports{{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}} .state{{font-weight:600}}
 th,td{{border:1px solid #767676;padding:.4rem .6rem;text-align:left;vertical-align:top}} thead th{{background:#f0f0f0}}
-a{{color:#0b57a4}}</style></head>
+a{{color:#0b57a4}} :focus-visible{{outline:3px solid #0b57a4;outline-offset:2px}}
+table.matrix{{font-size:.85rem;margin:.25rem 0}} table.matrix th,table.matrix td{{padding:.15rem .4rem;white-space:nowrap}}
+table.matrix caption{{text-align:left;font-weight:600;padding:.25rem 0}} p.lead{{margin:.5rem 0 0}} {_MATRIX_CSS}
+@media (max-width:40rem){{table.matrix th[scope=row]{{white-space:normal;min-width:8rem;max-width:10rem;position:sticky;left:0;background:#fff}}}}
+</style></head>
 <body><main><h1>{html.escape(title)}</h1>
-<p>Tarkastuslautakunnan seurantaraportit kausittain. Kunkin kauden raportit: tietojen laatu, {html.escape(_pillar_text(pillars))}
-sekä koottu seuranta. Päivitetty {fi.timestamp(now)}.</p>
-{body}</main></body></html>
+<p>Tarkastuslautakunnan seurantaraportit kausittain.{html.escape(_reports_text(periods, pillars))} Päivitetty {fi.timestamp(now)}.</p>
+{matrix}{body}</main></body></html>
 """

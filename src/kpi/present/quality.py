@@ -12,11 +12,30 @@ from kpi.inputs.gate import GateResult
 from kpi.inputs.quality import COMPLETENESS_CODES
 from kpi.present.csp import CSP_META
 from kpi.present.pages import PAGE_CSS, html_table
+from kpi.present.summary import period_genitive
 
 SEVERITY_FI = {"hard": "estävä", "soft": "huomautus"}
 # Status is never shown by colour alone: a symbol and a word go with it.
 OUTCOME_FI = {"passed": "✓ kunnossa", "failed": "✗ virhe", "flagged": "! huomautus"}
-COMPLETENESS_FI = {"value": "● arvo", "example": "◐ esimerkkiarvo", "no_data": "○ ei tietoa", "missing": "✗ puuttuu"}
+# One meaning per symbol across the reports: ○ is an example value as in the charts (◐ is "osittain toteutunut").
+COMPLETENESS_FI = {"value": "● arvo", "example": "○ esimerkkiarvo", "no_data": "– ei tietoa", "missing": "✗ puuttuu"}
+
+
+#: The keys of strategia.yaml are English; the Finnish reader gets the word, and the key to find in the file.
+STRATEGY_KEYS_FI = {
+    "measures": "mittarit",
+    "actions": "toimenpiteet",
+    "unit": "yksikkö",
+    "targets": "tavoitteet",
+    "responsible_area": "vastuualue",
+}
+
+
+def _column_fi(column: object, file: object) -> object:
+    """``yksikkö (unit)`` for a key of strategia.yaml; the column of any other file as the file names it."""
+    if file == "strategia.yaml" and column in STRATEGY_KEYS_FI:
+        return f"{STRATEGY_KEYS_FI[str(column)]} ({column})"
+    return column
 
 
 def _outcome(passed: bool, severity: str) -> str:
@@ -29,7 +48,7 @@ def checks_table(result: GateResult) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Tiedosto": f.file,
-            "Sarake": f.column,
+            "Sarake": [_column_fi(c, file) for c, file in zip(f.column, f.file)],
             "Tarkistus": f.expected_fi,
             "Vakavuus": f.severity.map(SEVERITY_FI),
             "Tulos": [_outcome(p, s) for p, s in zip(f.passed, f.severity)],
@@ -94,29 +113,41 @@ def freshness_table(freshness: pd.DataFrame) -> pd.DataFrame:
 def summary_fi(result: GateResult, *, examples: int | None = None) -> str:
     """A few Finnish sentences on the gate's outcome, generated from the findings."""
     f = result.findings_frame()
-    period = fi.date(result.period_end)
+    period = period_genitive(result.period_end)
     errors, remarks = len(result.hard_failures), len(result.soft_findings)
-    text = [f"Kauden {period} tiedoille tehtiin {len(f)} tarkistusta; {int(f.passed.sum())} niistä oli kunnossa."]
+    text = [
+        f"{period[0].upper()}{period[1:]} tiedoille tehtiin {len(f)} tarkistusta, joista {int(f.passed.sum())} "
+        "oli kunnossa."
+    ]
     if errors:
         files = sorted({x.check.file for x in result.hard_failures})
+        # one file is "tiedostossa", several "tiedostoissa"; the count does not start the sentence
+        where = f"Tiedostossa {files[0]}" if len(files) == 1 else f"Tiedostoissa {_names(files)}"
         text.append(
-            f"{_count(errors, 'estävä virhe', 'estävää virhettä')} tiedostoissa {', '.join(files)}: "
-            "raportteja ei tehdä ennen kuin virheet on korjattu."
+            f"{where} on {_count(errors, 'estävä virhe', 'estävää virhettä')}, joten raportteja ei tehdä ennen kuin "
+            f"{'virhe on' if errors == 1 else 'virheet on'} korjattu."
         )
     else:
         text.append("Estäviä virheitä ei ollut, joten tiedot voidaan raportoida.")
     if remarks:
-        text.append(
-            f"{_count(remarks, 'huomautus', 'huomautusta')} merkitään raportteihin (esimerkiksi "
-            "esimerkkiarvot ja puuttuvat kauden arvot)."
-        )
+        what = "Huomautus" if remarks == 1 else f"{_words(remarks).capitalize()} huomautusta"
+        text.append(f"{what} (kuten esimerkkiarvot tai puuttuvat kauden arvot) merkitään raportteihin.")
     if examples:
         text.append(f"Kauden riveistä {examples} on esimerkkiarvoja; ne on merkitty raportteihin.")
     return " ".join(text)
 
 
 def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return f"{_words(n)} {one if n == 1 else many}"
+
+
+def _words(n: int) -> str:
+    """A count as Finnish text writes it: in words up to ten, in digits above."""
+    return fi.NUMBER_WORDS[n] if 0 <= n <= 10 else str(n)
+
+
+def _names(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " ja " + items[-1]
 
 
 def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.DataFrame | None = None) -> str:
@@ -139,7 +170,7 @@ def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.
     ok = result.passed
     status = "✓ Tiedot läpäisivät tarkistukset" if ok else "✗ Tiedoissa on estäviä virheitä: raportteja ei tehty"
     parts = [
-        f"<h1>Tietojen laatu – kausi {period}</h1>",
+        f"<h1>Tietojen laatu – {fi.period_label(result.period_end)} ({period})</h1>",
         f'<p class="status {"ok" if ok else "fail"}">{status}</p>',
         f"<p>{html.escape(summary_fi(result))}</p>",
         "<h2>Yhteenveto tiedostoittain</h2>",
@@ -161,7 +192,7 @@ def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.
     parts += ["<h2>Kaikki tarkistukset</h2>", html_table(checks, "Kaikki tarkistukset")]
     footer = (
         f"Tarkistettu {fi.timestamp(made_at)}. Tiedot: {html.escape(str(result.data_dir))}. "
-        "Tarkistukset: great-expectations-kirjasto; tämä sivu ei lataa mitään verkosta."
+        "Sivu ei lataa mitään verkosta."
     )
     return (
         '<!DOCTYPE html>\n<html lang="fi"><head><meta charset="utf-8">'
@@ -171,13 +202,15 @@ def render_quality_page(result: GateResult, *, made_at: dt.datetime, matrix: pd.
     )
 
 
-def example_values_table(examples: pd.DataFrame) -> pd.DataFrame:
-    """:func:`kpi.inputs.quality.example_values` in Finnish."""
+def example_values_table(examples: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """:func:`kpi.inputs.quality.example_values` in Finnish; the ids of the Kohde column (each part of
+    ``konsernihallinto / Toimintatuotot``) shown as `names` gives them, e.g. ``Konsernihallinto / Toimintatuotot``."""
+    labels = names or {}
     return pd.DataFrame(
         {
             "Tiedosto": examples.file,
             "Rivi": examples.row.astype(int),
-            "Kohde": examples.item,
+            "Kohde": [" / ".join(labels.get(part, part) for part in str(item).split(" / ")) for item in examples.item],
             "Arvo": examples.value.str.replace(".", ",", regex=False),
         }
     )

@@ -9,6 +9,9 @@ import pandas as pd
 from kpi import fi
 from kpi.inputs.strategy import Strategy
 
+#: The column that tells an example value (esimerkkiarvo) from a real one, and the word for a real one.
+KIND, REAL = "Arvon laji", "todellinen arvo"
+
 
 def goals_table(strategy: Strategy, goals: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFrame:
     """Goals with the data-driven status, its reason and the two assessments (where given)."""
@@ -43,31 +46,47 @@ def indicator_table(
         for i in m.indicators:
             s, c = st.loc[i.id], chg.loc[i.id]
             target = (
-                f"{fi.with_unit(s.target_low, i.unit)} – {fi.with_unit(s.target_high, i.unit)}"
+                fi.range_with_unit(s.target_low, s.target_high, i.unit)
                 if pd.notna(s.target_low)
                 else fi.with_unit(s.target, i.unit)
             )
             if s.target_is_example and target != "–":
-                target += " (esimerkki)"
-            real = "esimerkkiarvo" if s.is_example else ("ei arvoa" if pd.isna(s.value) else "todellinen")
+                target += " (esimerkkiarvo)"
+            real = "esimerkkiarvo" if s.is_example else ("ei arvoa" if pd.isna(s.value) else REAL)
             source = str(now.source.get(i.id, "")) if i.id in now.index else ""
-            change = fi.with_unit(c.change_previous, i.unit) if pd.notna(c.change_previous) else (c.note or "–")
+            # the note of this comparison only: a break before the year-ago value is no reason here
+            change = (
+                signed_change(c.change_previous, i.unit) if pd.notna(c.change_previous) else (c.note_previous or "–")
+            )
             rows.append(
                 {
                     "Mittari": m.name,
                     "Indikaattori": i.name,
                     "Lähtötaso": fi.with_unit(i.baseline, i.unit),
-                    "Tavoite": target,
+                    "Tavoitetaso": target,
                     "Edellinen kausi": fi.with_unit(c.previous, i.unit),
                     "Kauden arvo": fi.with_unit(s.value, i.unit),
                     "Muutos": change,
                     "Tila": fi.status_label(s.status),
                     "Peruste": s.reason,
-                    "Tieto": real,
+                    KIND: real,
                     "Lähde": source,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def signed_change(value: float, unit: str) -> str:
+    """A change with its sign in the indicator's unit: ``+3 kpl``, ``−0,05 €/ateria``; a change of a per cent
+    is in percentage points, ``+1 %-yks.`` (24 % → 25 % is one point, not one per cent)."""
+    if value is None or pd.isna(value):
+        return "–"
+    # as many decimals as fi.with_unit gives the value; the sign only when it does not round to zero
+    decimals = fi.unit_decimals(value, unit)
+    sign = "+" if fi.rounded(value, decimals) > 0 else ""
+    if unit == "%":
+        return f"{sign}{fi.number(value, decimals)}{fi.NBSP}%-yks."
+    return sign + fi.with_unit(value, unit, decimals=decimals)
 
 
 def milestones_table(strategy: Strategy, goal_id: str | None, milestones: pd.DataFrame) -> pd.DataFrame:
@@ -85,7 +104,7 @@ def milestones_table(strategy: Strategy, goal_id: str | None, milestones: pd.Dat
                 "Arvio": fi.status_label(r.status),
                 "Peruste": r.reason,
                 "Näyttö": r.evidence,
-                "Tieto": "esimerkkiarvo" if r.is_example else "todellinen",
+                KIND: "esimerkkiarvo" if r.is_example else REAL,
             }
         )
     return pd.DataFrame(rows)
@@ -93,20 +112,23 @@ def milestones_table(strategy: Strategy, goal_id: str | None, milestones: pd.Dat
 
 def budget_table(totals: pd.DataFrame, area_names: dict[str, str], *, forecast: bool) -> pd.DataFrame:
     """Per responsibility area: operating income and costs, budget and actual (and forecast), toimintakate."""
+    amounts = ["income_budget", "income_actual", "costs_budget", "costs_actual", "net_actual"]
+    amounts += ["costs_forecast"] if forecast else []
+    euros = fi.euro_scale(totals[amounts].to_numpy().ravel())  # one scale for the whole table
     rows = []
     for r in totals.itertuples():
         row = {
             "Vastuualue": area_names.get(r.responsible_area, r.responsible_area),
-            "Toimintatuotot, talousarvio": fi.euros(r.income_budget),
-            "Toimintatuotot, toteuma": fi.euros(r.income_actual),
-            "Toimintakulut, talousarvio": fi.euros(r.costs_budget),
-            "Toimintakulut, toteuma": fi.euros(r.costs_actual),
-            "Toteumaprosentti (kulut)": fi.percent(r.costs_actual / r.costs_budget * 100),
-            "Toimintakate, toteuma": fi.euros(r.net_actual),
+            "Toimintatuotot, muutettu talousarvio": euros(r.income_budget),
+            "Toimintatuotot, toteuma": euros(r.income_actual),
+            "Toimintakulut, muutettu talousarvio": euros(r.costs_budget),
+            "Toimintakulut, toteuma": euros(r.costs_actual),
+            "Kulujen toteutumisaste": fi.percent(r.costs_actual / r.costs_budget * 100),
+            "Toimintakate, toteuma": euros(r.net_actual),
         }
         if forecast:
-            row["Toimintakulut, ennuste 31.12."] = fi.euros(r.costs_forecast)
-            row["Poikkeama ennuste − talousarvio"] = fi.euros(r.costs_forecast - r.costs_budget)
+            row["Toimintakulut, ennuste 31.12."] = euros(r.costs_forecast)
+            row["Ennusteen poikkeama talousarviosta"] = euros(r.costs_forecast - r.costs_budget)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -114,43 +136,48 @@ def budget_table(totals: pd.DataFrame, area_names: dict[str, str], *, forecast: 
 def budget_flags_table(follow_up: pd.DataFrame, area_names: dict[str, str]) -> pd.DataFrame:
     """Account groups whose realisation differs from the expected share by more than the threshold."""
     flagged = follow_up[follow_up.flag != ""]
+    euros = fi.euro_scale(flagged[["budget", "actual", "variance"]].to_numpy().ravel())  # one scale for the table
     return pd.DataFrame(
         {
             "Vastuualue": [area_names.get(a, a) for a in flagged.responsible_area],
             "Tiliryhmä": flagged.account_group,
-            "Talousarvio": flagged.budget.map(fi.euros),
-            "Toteuma": flagged.actual.map(fi.euros),
-            "Toteumaprosentti": flagged.realisation_pct.map(fi.percent),
+            "Muutettu talousarvio": flagged.budget.map(euros),
+            "Toteuma": flagged.actual.map(euros),
+            "Toteutumisaste": flagged.realisation_pct.map(fi.percent),
             "Odotettu": flagged.expected_pct.map(lambda v: fi.percent(v, 0)),
-            "Poikkeama": flagged.variance.map(fi.euros),
+            "Poikkeama": flagged.variance.map(euros),
             "Havainto": flagged.flag,
         }
     )
 
 
-def adjustment_tables(progress: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The adjustment programme by year and by action, in Finnish."""
+def adjustment_tables(progress: dict, area_names: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The adjustment programme by year and by action, in Finnish; each table's euros on one scale, the
+    responsibility areas by their names (`area_names`, as the budget tables show them)."""
     y = progress["by_year"]
+    euros = fi.euro_scale(y[["planned_eur", "realised_eur", "cumulative_eur"]].to_numpy().ravel())
     by_year = pd.DataFrame(
         {
             "Vuosi": y.year.astype(str),
-            "Suunniteltu": y.planned_eur.map(fi.euros),
-            "Toteutunut": y.realised_eur.map(fi.euros),
-            "Kertymä": y.cumulative_eur.map(fi.euros),
-            "HTV suunniteltu": y.planned_htv.map(lambda v: fi.number(v, 0)),
-            "HTV toteutunut": y.realised_htv.map(lambda v: fi.number(v, 0)),
-            "HTV kertymä": y.cumulative_htv.map(lambda v: fi.number(v, 0)),
+            "Suunniteltu": y.planned_eur.map(euros),
+            "Toteutunut": y.realised_eur.map(euros),
+            "Kertymä": y.cumulative_eur.map(euros),
+            "Suunniteltu vähennys, HTV": y.planned_htv.map(lambda v: fi.number(v, 0)),
+            "Toteutunut vähennys, HTV": y.realised_htv.map(lambda v: fi.number(v, 0)),
+            "Vähennys yhteensä, HTV": y.cumulative_htv.map(lambda v: fi.number(v, 0)),
         }
     )
     a = progress["by_action"]
+    names = area_names or {}
+    euros = fi.euro_scale(a[["planned_eur", "realised_eur"]].to_numpy().ravel())
     by_action = pd.DataFrame(
         {
             "Toimenpide": a.action,
-            "Vastuualue": a.responsible_area,
-            "Suunniteltu": a.planned_eur.map(fi.euros),
-            "Toteutunut": a.realised_eur.map(fi.euros),
+            "Vastuualue": [names.get(x, x) for x in a.responsible_area],
+            "Suunniteltu": a.planned_eur.map(euros),
+            "Toteutunut": a.realised_eur.map(euros),
             "Toteutunut suunnitellusta": a.realised_pct.map(fi.percent),
-            "HTV toteutunut": a.realised_htv.map(lambda v: fi.number(v, 0)),
+            "Toteutunut vähennys, HTV": a.realised_htv.map(lambda v: fi.number(v, 0)),
         }
     )
     return by_year, by_action
@@ -160,15 +187,20 @@ def adjustment_sentence(progress: dict) -> str:
     """Where the programme stands: realised, share of the target, where it should be by now, and the gap."""
     t = progress["totals"]
     behind = t["behind_eur"]
+    # one scale for the sentence: "0,9 M€ jäljessä" beside "1,6 M€", never "875 000 €"
+    euros = fi.euro_scale([t["realised_eur"], t["expected_eur"], behind, t["gap_eur"]], decimals=1)
+    # when the even pace has reached the whole target (the last year-end), the gap says the same: left out
     pace = (
-        f"tasaisella tahdilla sen pitäisi olla {fi.euros(t['expected_eur'])}, joten se on "
-        f"{fi.euros(abs(behind))} {'jäljessä' if behind > 0 else 'edellä'}"
+        ""
+        if round(t["expected_eur"]) == round(t["realised_eur"] + t["gap_eur"])
+        else f" Tasaisella tahdilla kertymän pitäisi olla {euros(t['expected_eur'])}, joten ohjelma on "
+        f"{euros(abs(behind))} {'jäljessä' if behind > 0 else 'edellä'}."
     )
     return (
-        f"Sopeuttamisohjelman säästöjä on kertynyt {fi.euros(t['realised_eur'])} eli {fi.percent(t['share_eur'])} "
-        f"tavoitteesta; {pace}. Henkilötyövuosia on vähennetty {fi.number(t['realised_htv'], 0)} "
-        f"({fi.percent(t['share_htv'])} tavoitteesta). Tavoitteeseen puuttuu {fi.euros(t['gap_eur'])} ja "
-        f"{fi.number(t['gap_htv'], 0)} HTV."
+        f"Sopeuttamisohjelman säästöjä on kertynyt {euros(t['realised_eur'])} eli {fi.percent(t['share_eur'])} "
+        f"tavoitteesta.{pace} Henkilötyövuosia on vähennetty {fi.number(t['realised_htv'], 0)} "
+        f"({fi.percent(t['share_htv'], fi.unit_decimals(t['share_htv'], ''))} tavoitteesta). Tavoitteeseen "
+        f"puuttuu {euros(t['gap_eur'])} ja {fi.number(t['gap_htv'], 0)} HTV."
     )
 
 
@@ -184,10 +216,10 @@ def programmes_table(strategy: Strategy, programmes: pd.DataFrame, period_end: d
                 {
                     "Ohjelma": p.name,
                     "Tila": fi.status_label(r.status),
-                    "Tilanne": fi.date(r.period_end),
-                    "Päivitetty": str(r.updated_year),
+                    "Tilannepäivä": fi.date(r.period_end),
+                    "Ohjelma päivitetty (vuosi)": str(r.updated_year),
                     "Kommentti": r.comment or "",
-                    "Tieto": "esimerkkiarvo" if r.is_example else "todellinen",
+                    KIND: "esimerkkiarvo" if r.is_example else REAL,
                 }
             )
         else:
@@ -195,10 +227,10 @@ def programmes_table(strategy: Strategy, programmes: pd.DataFrame, period_end: d
                 {
                     "Ohjelma": p.name,
                     "Tila": fi.status_label("ei arvioitavissa"),
-                    "Tilanne": "–",
-                    "Päivitetty": "–",
+                    "Tilannepäivä": "–",
+                    "Ohjelma päivitetty (vuosi)": "–",
                     "Kommentti": "ei tilatietoa ennen kautta",
-                    "Tieto": "–",
+                    KIND: "–",
                 }
             )
     return pd.DataFrame(rows)
@@ -210,7 +242,7 @@ def key_figures_table(figures: pd.DataFrame) -> pd.DataFrame:
         {
             "Tunnusluku": figures.figure,
             "Arvo": [fi.with_unit(v, u) for v, u in zip(figures.value, figures.unit)],
-            "Tieto": figures.is_example.map({True: "esimerkkiarvo", False: "todellinen"}),
+            KIND: figures.is_example.map({True: "esimerkkiarvo", False: REAL}),
             "Lähde": figures.source,
         }
     )
@@ -232,8 +264,8 @@ def area_status_table(strategy: Strategy, measures: pd.DataFrame) -> pd.DataFram
 def header_lines(*, title: str, period_end: dt.date, example_values: int, values: int) -> str:
     """The top of every report: title, period, date of the data and whether example values are included."""
     examples = (
-        f"**Sisältää esimerkkiarvoja:** kyllä, {example_values}/{values} kauden indikaattoriarvoista "
-        "(merkitty taulukoihin ja ○-merkillä kaavioihin)"
+        f"**Sisältää esimerkkiarvoja:** kyllä – {example_values} kauden {values} indikaattoriarvosta "
+        "(merkitty taulukoihin; kaavioissa ○)"
         if example_values
         else "**Sisältää esimerkkiarvoja:** ei"
     )
@@ -244,18 +276,33 @@ def header_lines(*, title: str, period_end: dt.date, example_values: int, values
 
 
 def series_table(points: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The numbers behind a trend chart."""
+    """The numbers behind a trend chart, each value beside the target its status was decided against.
+
+    `points` is :func:`kpi.measures.changes.series` with the run's rules: a January–June total of a ``flow``
+    indicator is compared with half the year's target (``flow_at_30_6: prorate``), and its row shows that half
+    and says so, e.g. ``16 kpl (puolet vuoden tavoitteesta 32 kpl)``.
+    """
+
+    def shown(t: float, low: float, high: float) -> str:
+        return fi.range_with_unit(low, high, unit) if pd.notna(low) else fi.with_unit(t, unit)
+
+    compared = points.get("compared_target", points.target)
+    compared_low = points.get("compared_low", points.target_low)
+    compared_high = points.get("compared_high", points.target_high)
+    halved = points.get("halved", pd.Series(False, index=points.index)).astype(bool)
     target = [
-        f"{fi.with_unit(lo, unit)} – {fi.with_unit(hi, unit)}" if pd.notna(lo) else fi.with_unit(t, unit)
-        for t, lo, hi in zip(points.target, points.target_low, points.target_high)
+        f"{shown(c, c_lo, c_hi)} (puolet vuoden tavoitteesta {shown(t, lo, hi)})" if half else shown(c, c_lo, c_hi)
+        for c, c_lo, c_hi, half, t, lo, hi in zip(
+            compared, compared_low, compared_high, halved, points.target, points.target_low, points.target_high
+        )
     ]
     return pd.DataFrame(
         {
             "Kausi": points.period_end.map(fi.date),
             "Arvo": points.value.map(lambda v: fi.with_unit(v, unit)),
-            "Tavoite": target,
-            "Tieto": points.is_example.map({True: "esimerkkiarvo", False: "todellinen"}),
-            "Sarjakatko ennen": points.after_break.map({True: "kyllä", False: ""}),
+            "Tavoitetaso": target,
+            KIND: points.is_example.map({True: "esimerkkiarvo", False: REAL}),
+            "Sarjakatko ennen tätä kautta": points.after_break.map({True: "kyllä", False: ""}),
         }
     )
 
@@ -285,5 +332,5 @@ def staff_table(staff: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({STAFF_COLUMNS["area"]: staff.area, STAFF_COLUMNS["unit"]: staff.unit})
     for column, decimals in {**_STAFF_DECIMALS, "respondents": 0, "satisfaction": 1}.items():
         out[STAFF_COLUMNS[column]] = [cell(v, decimals) for v in staff[column]]
-    out["Tieto"] = staff.is_example.map({True: "esimerkkiarvo", False: "todellinen"})
+    out[KIND] = staff.is_example.map({True: "esimerkkiarvo", False: REAL})
     return out.reset_index(drop=True)

@@ -8,42 +8,75 @@ from pathlib import Path
 import pandas as pd
 
 from kpi import fi
-from kpi.fi import count_phrase
 
+#: A status as the verb of a count: after a numeral (one subject, "kolme toteutui") and of a plural
+#: ("kaikki viisi tavoitetta toteutuivat").
 _VERBS = {
-    "toteutunut": ("toteutui", "toteutui"),
-    "osittain toteutunut": ("toteutui osittain", "toteutui osittain"),
-    "ei toteutunut": ("ei toteutunut", "ei toteutunut"),
-    "ei arvioitavissa": ("ei ole arvioitavissa", "ei ole arvioitavissa"),
+    "toteutunut": ("toteutui", "toteutuivat"),
+    "osittain toteutunut": ("toteutui osittain", "toteutuivat osittain"),
+    "ei toteutunut": ("jäi toteutumatta", "jäivät toteutumatta"),
+    "ei arvioitavissa": ("ei ole arvioitavissa", "eivät ole arvioitavissa"),
 }
+#: A noun's nominative, partitive and plural partitive: "tavoite", "tavoitetta", "tavoitteita".
+GOAL_FORMS = ("tavoite", "tavoitetta", "tavoitteita")
 
 
-def goals_summary_fi(statuses: pd.Series, *, noun_elative: str = "tavoitteesta") -> str:
-    """A sentence counting goals (or measures) by status, e.g. "Viidestä tavoitteesta kolme toteutui, …"."""
+def _count_word(n: int, words: bool) -> str:
+    return fi.NUMBER_WORDS[n] if words else str(n)
+
+
+def goals_summary_fi(statuses: pd.Series, *, forms: tuple[str, str, str] = GOAL_FORMS) -> str:
+    """A sentence counting goals (or measures) by status: "Tavoitteita on viisi: niistä kolme toteutui, kaksi
+    toteutui osittain." — "Kaikki viisi tavoitetta toteutuivat osittain." when they share one status.
+
+    Counts are words up to ten, all digits when one is larger (never "kolme … 11 … yksi" in one sentence).
+    """
+    one, partitive, plural = forms
     total = len(statuses)
-    counts = statuses.value_counts()
-    parts = []
-    for status, (verb, _) in _VERBS.items():
-        n = int(counts.get(status, 0))
-        if n:
-            parts.append(f"{fi.NUMBER_WORDS[n] if n <= 10 else n} {verb}")
-    if not parts:
-        return f"Ei {noun_elative.removesuffix('sta')}ja."
-    head = count_phrase(0, total, noun_elative).rsplit(" ", 1)[0]  # "viidestä tavoitteesta"
-    body = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " ja " + parts[-1]
-    return f"{head[0].upper()}{head[1:]} {body}."
+    counts = {s: int(n) for s, n in statuses.value_counts().items() if s in _VERBS and n}
+    if not counts:
+        return f"Ei {plural}."
+    words = total <= 10
+    if len(counts) == 1:
+        status = next(iter(counts))
+        singular, many = _VERBS[status]
+        if total == 1:
+            return f"{one[0].upper()}{one[1:]} {singular}."
+        return f"Kaikki {_count_word(total, words)} {partitive} {many}."
+    parts = [f"{_count_word(counts[s], words)} {_VERBS[s][0]}" for s in _VERBS if s in counts]
+    body = ", ".join(parts[:-1]) + " ja " + parts[-1]
+    return f"{plural[0].upper()}{plural[1:]} on {_count_word(total, words)}: niistä {body}."
 
 
 def goal_chart_alt(goals: pd.DataFrame, names: dict[str, str]) -> str:
-    """Alt text of the goal-status chart: the counts, and the weakest goal."""
+    """Alt text of the goal-status chart: the counts (the status first, so no numeral needs a partitive), and the
+    weakest goal."""
     counts = goals.status.value_counts()
-    parts = [f"{int(counts[s])} {s}" for s in _VERBS if counts.get(s, 0)]
+    parts = [f"{s} {int(counts[s])}" for s in _VERBS if counts.get(s, 0)]
     weakest = goals.sort_values("score", na_position="first").iloc[0]
+    total = len(goals)
+    of = COUNT_GENITIVES[total] if total <= 10 else str(total)
     return (
-        f"Pylväskaavio {len(goals)} tavoitteen tilasta: "
+        f"Pylväskaavio {of} tavoitteen tilasta: "
         + ", ".join(parts)
         + f". Heikoin: {weakest.goal_id} {names.get(weakest.goal_id, '')} ({weakest.status})."
     )
+
+
+#: "viiden tavoitteen", "neljän yksikön": a count in the genitive, before a noun in the genitive.
+COUNT_GENITIVES = (
+    "nollan",
+    "yhden",
+    "kahden",
+    "kolmen",
+    "neljän",
+    "viiden",
+    "kuuden",
+    "seitsemän",
+    "kahdeksan",
+    "yhdeksän",
+    "kymmenen",
+)
 
 
 def trend_alt(indicator, points: pd.DataFrame) -> str:
@@ -59,22 +92,26 @@ def trend_alt(indicator, points: pd.DataFrame) -> str:
         return f"{indicator.name}: ei arvoja."
     half_year = indicator.kind == "flow" and fi.is_half_year(have.period_end.iloc[-1])
     trend = have[have.period_end.dt.month == 12] if indicator.kind == "flow" else have
+    # "<name>: arvo nousi …": the verb agrees with "arvo", whatever the number of the indicator's name
+    said = []
+    if points.after_break.any():
+        # the break first, so the reader does not take a move across it for a real one
+        said.append("Sarjassa on sarjakatko, joten arvot ennen sitä ja sen jälkeen eivät ole vertailukelpoisia.")
     if len(trend) >= 2:
         first, last = trend.iloc[0], trend.iloc[-1]
         move = "nousi" if last.value > first.value else "laski" if last.value < first.value else "pysyi ennallaan"
-        text = (
-            f"{indicator.name} {move}: {fi.with_unit(first.value, indicator.unit)} ({fi.date(first.period_end)}) → "
+        said.append(
+            f"Arvo {move} {fi.with_unit(first.value, indicator.unit)} ({fi.date(first.period_end)}) → "
             f"{fi.with_unit(last.value, indicator.unit)} ({fi.date(last.period_end)})."
         )
     elif len(trend):
-        text = f"{indicator.name} oli {fi.with_unit(trend.iloc[0].value, indicator.unit)} ({fi.date(trend.iloc[0].period_end)})."
-    else:
-        text = f"{indicator.name}:"
+        said.append(
+            f"Arvo oli {fi.with_unit(trend.iloc[0].value, indicator.unit)} ({fi.date(trend.iloc[0].period_end)})."
+        )
     latest = have.iloc[-1]
     if half_year:
-        text += (
-            f" Tammi–kesäkuun kertymä {fi.date(latest.period_end)} oli {fi.with_unit(latest.value, indicator.unit)}."
-        )
+        year = latest.period_end.year
+        said.append(f"Tammi–kesäkuun {year} kertymä oli {fi.with_unit(latest.value, indicator.unit)}.")
     target = (
         (latest.compared_low, latest.compared_high)
         if pd.notna(latest.compared_low)
@@ -82,12 +119,15 @@ def trend_alt(indicator, points: pd.DataFrame) -> str:
         if pd.isna(latest.compared_target)
         else latest.compared_target
     )
-    text += _against_target(indicator, latest.value, target, halved=bool(latest.halved))
-    if points.after_break.any():
-        text += " Sarjassa on sarjakatko, jonka yli arvot eivät ole vertailukelpoisia."
+    said.append(_against_target(indicator, latest.value, target, halved=bool(latest.halved)).strip())
     if points.is_example.any():
-        text += " Osa arvoista on esimerkkiarvoja."
-    return text
+        said.append("Osa arvoista on esimerkkiarvoja.")
+    said = [x for x in said if x]
+    if not said:
+        return f"{indicator.name}."
+    # after the colon the first sentence goes on in lower case: "Uudet yritykset: arvo nousi …"
+    text = f"{indicator.name}: {said[0][0].lower()}{said[0][1:]}"
+    return " ".join([text, *said[1:]])
 
 
 def _against_target(indicator, value: float, target, *, halved: bool) -> str:
@@ -99,10 +139,12 @@ def _against_target(indicator, value: float, target, *, halved: bool) -> str:
         return ""
     if isinstance(target, tuple):
         band = "puolitetun tavoitevälin" if halved else "tavoitevälin"
-        return f" Viimeisin arvo on {band} {'sisällä' if target[0] <= value <= target[1] else 'ulkopuolella'}."
+        what = "Tammi–kesäkuun kertymä" if halved else "Viimeisin arvo"
+        return f" {what} on {band} {'sisällä' if target[0] <= value <= target[1] else 'ulkopuolella'}."
     better = value >= target if indicator.direction == "higher_better" else value <= target
+    # "puolet vuoden tavoitteesta jäi saavuttamatta" would say the other half was reached: the half is named
     what = (
-        f"Puolet vuoden tavoitteesta ({fi.with_unit(target, indicator.unit)})"
+        f"Puolivuotistavoite (puolet vuoden tavoitteesta, {fi.with_unit(target, indicator.unit)})"
         if halved
         else f"Vuoden tavoite {fi.with_unit(target, indicator.unit)}"
     )
@@ -115,16 +157,22 @@ def budget_sentence(totals: pd.DataFrame, period_end) -> str:
     income = totals.income_actual.sum()
     # the run's finance.expected_share_30_6 at 30.6., as the follow-up compared with it (measures.finance)
     expected = float(totals.expected_pct.iloc[0])
+    forecast = totals.costs_forecast.sum() if totals.costs_forecast.notna().any() else None
+    euros = fi.euro_scale([costs, income, forecast, None if forecast is None else forecast - budget], decimals=1)
+    share = fi.percent(costs / budget * 100)
+    if not fi.is_half_year(period_end):
+        return (
+            f"Toimintakulut olivat {euros(costs)} eli {share} muutetusta talousarviosta; toimintatuotot olivat "
+            f"{euros(income)}."
+        )
     text = (
-        f"Toimintakuluja kertyi {fi.date(period_end)} mennessä {fi.euros(costs)} eli "
-        f"{fi.percent(costs / budget * 100)} talousarviosta (odotettu {fi.percent(expected, 0)}); toimintatuottoja "
-        f"{fi.euros(income)}."
+        f"Toimintakuluja kertyi 1.1.–{fi.date(period_end)} {euros(costs)} eli {share} muutetusta talousarviosta "
+        f"(odotettu {fi.percent(expected, 0)}); toimintatuottoja kertyi {euros(income)}."
     )
-    if fi.is_half_year(period_end) and totals.costs_forecast.notna().any():
-        forecast = totals.costs_forecast.sum()
+    if forecast is not None:
         text += (
-            f" Vuoden lopun ennuste on {fi.euros(forecast)}, "
-            f"{fi.euros(abs(forecast - budget))} {'yli' if forecast > budget else 'alle'} talousarvion."
+            f" Toimintakulujen ennuste koko vuodelle on {euros(forecast)} eli "
+            f"{euros(abs(forecast - budget))} {'yli' if forecast > budget else 'alle'} talousarvion."
         )
     return text
 
@@ -134,7 +182,7 @@ def budget_alt(totals: pd.DataFrame, names: dict[str, str], period_end) -> str:
     share = totals.costs_actual / totals.costs_budget
     top = totals.loc[share.idxmax()]
     return (
-        budget_sentence(totals, period_end) + f" Suurin toteumaprosentti: {names.get(top.responsible_area, '')} "
+        budget_sentence(totals, period_end) + f" Suurin kulujen toteutumisaste: {names.get(top.responsible_area, '')} "
         f"{fi.percent(share.max() * 100)}."
     )
 
@@ -142,9 +190,10 @@ def budget_alt(totals: pd.DataFrame, names: dict[str, str], period_end) -> str:
 def adjustment_alt(progress: dict) -> str:
     """Alt text of the adjustment chart."""
     t = progress["totals"]
+    euros = fi.euro_scale([t["realised_eur"], t["expected_eur"]], decimals=1)
     return (
-        f"Sopeuttamisohjelman säästöjä on kertynyt {fi.euros(t['realised_eur'])}; tasaisen polun mukaan "
-        f"pitäisi olla {fi.euros(t['expected_eur'])}."
+        f"Sopeuttamisohjelman säästöjä on kertynyt {euros(t['realised_eur'])}; tasaisella tahdilla kertymän "
+        f"pitäisi olla {euros(t['expected_eur'])}."
     )
 
 
@@ -159,9 +208,10 @@ def version_changes_fi(changes_file: str) -> str:
     if not rows:
         return (
             f"Versio {data['version']}: ei muutoksia versioon {data['previous_version']} verrattuna "
-            "(ajo tehtiin pakotettuna)."
+            "(raportit tehtiin uudelleen, vaikka mikään ei muuttunut)."
         )
-    head = f"Versio {data['version']} verrattuna versioon {data['previous_version']}, {len(rows)} muutosta:\n\n"
+    count = f"{len(rows)} {'muutos' if len(rows) == 1 else 'muutosta'}"  # a count of one takes the nominative
+    head = f"Versio {data['version']} verrattuna versioon {data['previous_version']}: {count}.\n\n"
     return head + "\n".join(f"- {fi.escape_markdown(r['text'])}" for r in rows)
 
 
@@ -184,5 +234,7 @@ def staff_alt(staff: pd.DataFrame) -> str:
         parts.append(f"koko henkilöstössä {fi.number(total.iloc[0], 1)}")
     text = ", ".join(parts) + "." if parts else "Yksiköiden sairauspoissaoloja ei voi näyttää."
     if hidden:
-        text += f" {hidden} yksikön luvut on piilotettu tietosuojan vuoksi, eikä niitä ole kaaviossa."
+        # not a numeral at the start of a sentence: "Tietosuojan vuoksi on piilotettu neljän yksikön luvut"
+        count = COUNT_GENITIVES[hidden] if hidden <= 10 else str(hidden)
+        text += f" Tietosuojan vuoksi on piilotettu {count} yksikön luvut, eikä niitä ole kaaviossa."
     return text

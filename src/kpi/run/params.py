@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from kpi.errors import ParameterError, UsageError
 from kpi.paths import PARAMS_DIR, display
-from kpi.run.periods import parse_period
+from kpi.run.periods import parse_period, periods_with_params
 from kpi.yamlio import load_yaml, parse_yaml
 
 
@@ -35,9 +36,35 @@ def _merge(base: dict, update: dict, *, schema: dict, origin: str, prefix: str =
                 raise ParameterError(f"{origin}: {name!r} must be a mapping of its own keys, found {value!r}")
             _merge(base.setdefault(key, {}), value, schema=expected, origin=origin, prefix=f"{name}.")
             continue
+        given = value
+        value = _as_number(expected, value)
         if expected is not None and value is not None and not _same_type(expected, value):
             raise ParameterError(f"{origin}: {name!r} must be {_type_name(expected)}, found {value!r}")
+        if _whole(expected) and isinstance(value, float):
+            if not value.is_integer():
+                raise ParameterError(
+                    f"{origin}: {name!r} must be a whole number, like its default {expected}; found {given}"
+                )
+            value = int(value)  # 3.0 is the whole number 3
         base[key] = value
+
+
+# a number as Finnish Excel writes it: a decimal comma, perhaps a Unicode minus
+_DECIMAL_COMMA = re.compile(r"[-\u2212]?\d+,\d+")
+
+
+def _whole(expected: Any) -> bool:
+    return isinstance(expected, int) and not isinstance(expected, bool)
+
+
+def _as_number(expected: Any, value: Any) -> Any:
+    """`value` as a number where the default is one and it is written with a decimal comma (``10,5``, which YAML
+    reads as text); anything else as it is."""
+    if isinstance(value, str) and isinstance(expected, int | float) and not isinstance(expected, bool):
+        text = value.strip()
+        if _DECIMAL_COMMA.fullmatch(text):
+            return float(text.replace("\u2212", "-").replace(",", "."))
+    return value
 
 
 def _same_type(expected: Any, value: Any) -> bool:
@@ -137,7 +164,20 @@ def complete_params(given: dict[str, Any], *, params_dir: Path = PARAMS_DIR) -> 
 
     Plain ``papermill -f params/<period>.yaml`` passes each top-level key as it stands in that file, so
     ``report`` may lack ``title``; this gives the notebook the full, merged set.
+
+    Raises
+    ------
+    ParameterError
+        When no period is given (``papermill -f params/default.yaml``, whose ``period_end`` is null): the
+        message says which parameter to give and how.
     """
+    if given.get("period_end") in (None, ""):
+        periods = periods_with_params(params_dir)
+        example = (periods[-1] if periods else dt.date(2023, 12, 31)).isoformat()
+        raise ParameterError(
+            f"period_end puuttuu: anna kausi, esim. papermill -p period_end {example} … tai "
+            f"papermill -f {display(Path(params_dir) / (example + '.yaml'))} … (params/default.yaml ei aseta kautta)."
+        )
     default = load_yaml(Path(params_dir) / "default.yaml", error=ParameterError)
     merged = copy.deepcopy(default)
     _merge(

@@ -58,3 +58,39 @@ def latest_period(params_dir: Path = PARAMS_DIR) -> dt.date:
     if not periods:
         raise UsageError(f"no period params in {params_dir}: add a file such as 2023-12-31.yaml")
     return periods[-1]
+
+
+def check_in_programme(periods: list[dt.date], data_dir: Path, *, latest_in: Path | None = None) -> None:
+    """Refuse, before anything is read or written, a period whose year has no targets in the data's strategy.
+
+    `latest_in`: the params folder when the period was chosen by ``--latest`` (the newest params file); the message
+    then also names the newest period within the programme. A params file added ahead of the strategy is never run
+    silently, and no other period is run in its place.
+
+    Raises
+    ------
+    PeriodOutsideProgrammeError
+        Exit code 2, with one sentence naming the programme's years and what to do.
+    """
+    from kpi.errors import PeriodOutsideProgrammeError
+    from kpi.inputs.strategy import load_strategy, outside_programme
+    from kpi.paths import STRATEGY_FILE_NAME
+
+    try:
+        strategy = load_strategy(Path(data_dir) / STRATEGY_FILE_NAME)
+    except Exception:  # a missing or broken strategy is the quality gate's to report, with every other problem
+        return
+    for period in periods:
+        problem = outside_programme(strategy, period)
+        if problem is None:
+            continue
+        if latest_in is not None:
+            within = [p for p in periods_with_params(latest_in) if p.year in strategy.target_years]
+            newest = (
+                f"; the newest period within the programme is {within[-1].day}.{within[-1].month}."
+                f"{within[-1].year}: --period {within[-1].isoformat()}"
+                if within
+                else ""
+            )
+            problem = f"{problem.removesuffix('.')} (--latest took the newest params file{newest})."
+        raise PeriodOutsideProgrammeError(problem)

@@ -293,7 +293,9 @@ def summary_page(pages: Sequence[Report]) -> str:
 
 
 def write_index(outputs_dir: Path) -> Path:
-    """Regenerate ``outputs/index.html``: every published period with its reports, version, goal statuses and run time.
+    """Regenerate ``outputs/index.html``: the goals × periods status matrix (from each period's ``manifest.json``:
+    ``results.goals`` and ``goal_names``), then every published period with its reports, version, goal statuses and
+    run time.
 
     A period marked final shows its final version; a newer draft run after that is linked beside it. The title is
     the newest period's report title (``report.title``), the pillars those of its pillar pages.
@@ -302,6 +304,7 @@ def write_index(outputs_dir: Path) -> Path:
 
     periods = []
     title, pillars = "Toimenpideohjelman seuranta", []
+    goal_names: dict[str, str] = {}  # the matrix's rows: the newest period's goals, then any only older ones had
     for n, manifest_path in enumerate(sorted(outputs_dir.glob("20??-??-??/manifest.json"), reverse=True)):
         m = json.loads(manifest_path.read_text(encoding="utf-8"))
         p = dt.date.fromisoformat(m["period_end"])
@@ -309,6 +312,10 @@ def write_index(outputs_dir: Path) -> Path:
         if n == 0:
             title = m.get("params", {}).get("report", {}).get("title") or title
             pillars = [r.title for r in pages if "pillar" in r.parameters]
+        goals = {gid: r.get("status", "") for gid, r in m.get("results", {}).get("goals", {}).items()}
+        for gid in goals:  # the newest name a manifest has; one written before goal_names has none
+            if not goal_names.get(gid):
+                goal_names[gid] = m.get("goal_names", {}).get(gid, "")
         versions = list_versions(outputs_dir, p)
         final = next((v for v in versions if v.final), None)
         newer = [v for v in versions if m.get("version") and v.number > m["version"]]
@@ -319,6 +326,8 @@ def write_index(outputs_dir: Path) -> Path:
                 finished=dt.datetime.fromisoformat(m["finished"]),
                 goal_statuses=m.get("goal_statuses", {}),
                 example_values=bool(m.get("example_values")),
+                goals=goals,
+                summary_href=f"{p.isoformat()}/{summary_page(pages)}.html",
                 version=m.get("version"),
                 final_marked=final_marked_at(outputs_dir, p) if final and final.number == m.get("version") else None,
                 newer_draft=(
@@ -331,5 +340,5 @@ def write_index(outputs_dir: Path) -> Path:
                 else None,
             )
         )
-    page = index_page(periods, title=title, pillars=pillars, now=dt.datetime.now())
+    page = index_page(periods, title=title, pillars=pillars, now=dt.datetime.now(), goal_names=goal_names)
     return write_atomically(outputs_dir / "index.html", page)

@@ -21,6 +21,7 @@ from kpi.inputs.datasets import Inputs
 from kpi.inputs.gate import DataQualityError, GateResult, great_expectations, run_gate, save_result
 from kpi.inputs.processed import write_processed
 from kpi.inputs.quality import completeness_matrix, period_coverage
+from kpi.inputs.strategy import check_programme_period
 from kpi.interrupts import uninterrupted
 from kpi.measures.changes import previous_period_end
 from kpi.measures.compare import period_changes, version_changes
@@ -34,6 +35,7 @@ from kpi.paths import (
     OUTPUTS_DIR,
     PARAMS_DIR,
     QUALITY_REPORTS_DIR,
+    STRATEGY_FILE_NAME,
     display,
     quality_page_path,
 )
@@ -129,10 +131,13 @@ def validate_period(
     ------
     DataQualityError
         With every hard failure and ``report_path``, the quality page (exit code 3 in the CLI).
+    DataCheckError
+        When the period's year has no targets in the strategy (exit code 3); nothing is written.
     ParameterError
         When the period's ``quality`` parameters name unknown checks (exit code 2).
     """
     progress = progress or Progress(enabled=False)
+    check_programme_period(Path(data_dir) / STRATEGY_FILE_NAME, period_end)  # a period without targets: exit 2
     result, page = _gate(
         period_end, data_dir, quality_settings(period_end, params_dir=params_dir), progress, reports_dir
     )
@@ -175,6 +180,8 @@ def run_period(
         Bad parameters (exit code 2).
     DataQualityError
         The gate failed (exit code 3); ``processed_dir`` and the outputs are left as they were.
+    DataCheckError
+        The period's year has no targets in the strategy (exit code 3); nothing is read or written.
     NotebookError
         A workbook failed (exit code 4); the executed notebook is kept under ``outputs/epaonnistuneet/``.
     """
@@ -182,6 +189,7 @@ def run_period(
     first_timing = len(progress.timings)  # one Progress serves every period of `kpi run --all`
     started = dt.datetime.now()
     period = period_end.isoformat()
+    check_programme_period(Path(data_dir) / STRATEGY_FILE_NAME, period_end)  # a period without targets: exit 2
     with progress.step(f"Parameters for {period}"):
         params = load_params(period_end, params_dir=params_dir, extra_file=params_file, overrides=overrides)
         StatusRules.from_params(params)  # the rules are checked before any data is read
@@ -229,6 +237,7 @@ def run_period(
         pages = reports(strategy)
         titles = {r.name: r.title for r in pages}
         manifest["reports"] = [r.to_json() for r in pages]  # relabel and the index read a version's pages here
+        manifest["goal_names"] = {g.id: g.name for g in strategy.goals}  # the rows of the index's status matrix
         by_version = version_changes(newest.manifest, manifest, strategy) if newest else None
     staging = make_staging(outputs_dir, period_end)
     final = final_number(outputs_dir, period_end)
@@ -290,6 +299,7 @@ def run_period(
                 period_changes=by_period,
                 title=title,
                 comparison=compared,
+                inputs=inputs,
             )
             write_findings(
                 staging / f"havainnot_{period}.docx",

@@ -140,3 +140,25 @@ def test_a_bad_period(copy_of, classification):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="not a file of a known format"):
         read_open_file(path, classification)
+
+
+class TestByteOrderMarks:
+    """Any number of byte-order marks before the text, also one read as Windows-1252 and saved again (issue 18)."""
+
+    @pytest.mark.parametrize(
+        ("data"),
+        [
+            b"\xef\xbb\xbf" * 3 + "Alue;Väkiluku\r\n320 Kemijärvi;7 000\r\n".encode("utf-8"),
+            "\ufeff\ufeffAlue;Väkiluku\r\n320 Kemijärvi;7 000\r\n".encode("utf-16"),
+            "\u00ef\u00bb\u00bfAlue;Väkiluku\r\n320 Kemijärvi;7 000\r\n".encode("utf-8-sig"),
+        ],
+        ids=["three-utf8-marks", "utf16-two-marks", "mark-as-windows-1252"],
+    )
+    def test_the_text_starts_with_the_first_column(self, tmp_path, data):
+        from kpi.inputs.open_data.textfile import read_text, split_csv
+
+        path = tmp_path / "t.csv"
+        path.write_bytes(data)
+        text = read_text(path)
+        assert text.startswith("Alue;Väkiluku")
+        assert split_csv(path, text).header == ["Alue", "Väkiluku"]

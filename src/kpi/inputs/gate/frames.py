@@ -130,13 +130,16 @@ def strategy_frames(strategy: Strategy) -> dict[str, pd.DataFrame]:
 def coverage_frames(
     tables: dict[str, pd.DataFrame], strategy: Strategy, period_end: dt.date
 ) -> dict[str, pd.DataFrame]:
+    """The frames of the checks for the requested period: rows at the period per indicator, milestone, responsibility
+    area and account group …, each with ``rows_at_period_text`` (and ``_fi``) saying in words what is missing."""
     stamp = pd.Timestamp(period_end)
+    p = fi.date(period_end)
     obs = tables["observations"]
     now = obs[obs.period_end == stamp]
     rows_now = now.indicator_id.value_counts()
     with_value = obs[obs.value.notna() & (obs.period_end <= stamp)]
     latest = with_value.groupby("indicator_id").period_end.max()
-    indicator_coverage = pd.DataFrame(
+    indicator_coverage = _worded(
         [
             {
                 "indicator_id": i.id,
@@ -144,35 +147,59 @@ def coverage_frames(
                 "latest_value": fi.date(latest.get(i.id)) or "no value",
             }
             for i in strategy.indicators
-        ]
+        ],
+        [(f"for indicator {i.id} ({i.name})", f"indikaattorille {i.id} ({i.name})") for i in strategy.indicators],
+        p,
     )
 
     ms = tables["milestones"]
     ms_now = ms[ms.period_end == stamp].measure_id.value_counts()
-    milestone_coverage = pd.DataFrame(
-        [{"measure_id": m.id, "rows_at_period": int(ms_now.get(m.id, 0))} for m in strategy.milestones]
+    milestone_coverage = _worded(
+        [{"measure_id": m.id, "rows_at_period": int(ms_now.get(m.id, 0))} for m in strategy.milestones],
+        [
+            (f"for milestone measure {m.id} ({m.name})", f"virstanpylväälle {m.id} ({m.name})")
+            for m in strategy.milestones
+        ],
+        p,
+        what=("status", "tilaa", "statuses", "tilaa"),
     )
     pop = tables["population"]
-    population_coverage = pd.DataFrame(
-        [{"period": f"{fi.date(period_end)}", "rows_at_period": int((pop.period_end == stamp).sum())}]
+    population_coverage = _worded(
+        [{"period": p, "rows_at_period": int((pop.period_end == stamp).sum())}],
+        [("for the population", "väkiluvulle")],
+        p,
     )
     budget = tables["budget"]
     b_now = budget[budget.period_end == stamp].groupby(["responsible_area", "account_group"]).size()
     active = [a for a in strategy.responsible_areas if a.valid_until is None or a.valid_until >= period_end]
-    budget_coverage = pd.DataFrame(
+    budget_coverage = _worded(
         [
             {"area_group": f"{a.id} / {g}", "rows_at_period": int(b_now.get((a.id, g), 0))}
             for a in active
             for g in ACCOUNT_GROUPS
-        ]
+        ],
+        [
+            (
+                f"for responsibility area / account group {a.id} / {g}",
+                f"vastuualueelle / tiliryhmälle {a.id} / {g}",
+            )
+            for a in active
+            for g in ACCOUNT_GROUPS
+        ],
+        p,
     )
     ass = tables["assessments"]
     a_now = ass[ass.period_end == stamp].goal_id.value_counts()
-    assessment_coverage = pd.DataFrame(
-        [{"goal_id": g.id, "rows_at_period": int(a_now.get(g.id, 0))} for g in strategy.goals]
+    assessment_coverage = _worded(
+        [{"goal_id": g.id, "rows_at_period": int(a_now.get(g.id, 0))} for g in strategy.goals],
+        [(f"for goal {g.id} ({g.name})", f"tavoitteelle {g.id} ({g.name})") for g in strategy.goals],
+        p,
+        what=("assessment", "arviota", "assessments", "arviota"),
     )
-    staff_coverage = pd.DataFrame(
-        [{"period": fi.date(period_end), "rows_at_period": int((tables["staff"].period_end == stamp).sum())}]
+    staff_coverage = _worded(
+        [{"period": p, "rows_at_period": int((tables["staff"].period_end == stamp).sum())}],
+        [("for the staff by unit", "henkilöstölle yksiköittäin")],
+        p,
     )
     return {
         "staff_coverage": staff_coverage,
@@ -183,6 +210,28 @@ def coverage_frames(
         "assessment_coverage": assessment_coverage,
         "consistency": consistency_frame(tables),
     }
+
+
+def _worded(
+    rows: list[dict[str, Any]],
+    whom: list[tuple[str, str]],
+    period: str,
+    *,
+    what: tuple[str, str, str, str] = ("row", "riviä", "rows", "riviä"),
+) -> pd.DataFrame:
+    """A coverage frame with ``rows_at_period_text`` and ``rows_at_period_text_fi``: what is missing (or doubled)
+    for the period, in words ("no row for 31.12.2022 for indicator lahiruoka_osuus (Lähiruoan osuus …)")."""
+    one, one_fi, many, many_fi = what
+    frame = pd.DataFrame(rows)
+    counts = [int(r["rows_at_period"]) for r in rows]
+    frame["rows_at_period_text"] = [
+        f"no {one} for {period} {en}" if n == 0 else f"{n} {many} for {period} {en}" for n, (en, _) in zip(counts, whom)
+    ]
+    frame["rows_at_period_text_fi"] = [
+        f"ei {one_fi} kaudelle {period} {fi_}" if n == 0 else f"{n} {many_fi} kaudelle {period} {fi_}"
+        for n, (_, fi_) in zip(counts, whom)
+    ]
+    return frame
 
 
 def consistency_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
 import pickle
@@ -19,6 +20,21 @@ from kpi.inputs.suites import Check
 from kpi.paths import display
 
 
+def _shown_fi(shown: str) -> str:
+    """A sample value for Finnish text: a quoted text in Finnish quotes (``'abc'`` → ``”abc”``, not Python's repr),
+    an empty cell as ``tyhjä``; a number as it is."""
+    if shown == "empty":
+        return "tyhjä"
+    if len(shown) >= 2 and shown[0] == shown[-1] and shown[0] in "'\"":
+        try:
+            value = ast.literal_eval(shown)
+        except (ValueError, SyntaxError):
+            return shown
+        if isinstance(value, str):
+            return f"”{value}”"
+    return shown
+
+
 @dataclass(frozen=True)
 class Sample:
     """One failing row or item: its row number (or id), the value shown, and why it is refused when known."""
@@ -26,11 +42,16 @@ class Sample:
     key: Any
     shown: str = ""
     reason: str = ""
+    sentence: str = ""  # what is wrong in words, in place of key and value ("no row for 31.12.2022 for indicator …")
+    sentence_fi: str = ""
 
     def text(self, *, finnish: bool = False) -> str:
+        if self.sentence:
+            return self.sentence_fi if finnish and self.sentence_fi else self.sentence
         label = (f"rivi {self.key}" if finnish else f"row {self.key}") if self.is_row else str(self.key)
         reason = REASONS_FI.get(self.reason, self.reason) if finnish else self.reason
-        return label + (f": {self.shown}" if self.shown else "") + (f" ({reason})" if reason else "")
+        shown = _shown_fi(self.shown) if finnish else self.shown
+        return label + (f": {shown}" if shown else "") + (f" ({reason})" if reason else "")
 
     @property
     def is_row(self) -> bool:

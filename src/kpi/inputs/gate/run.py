@@ -25,7 +25,7 @@ from kpi.inputs.gate.frames import coverage_frames, strategy_frames, table_frame
 from kpi.inputs.gate.result import Finding, GateResult, file_finding, load_result, unexpected, with_reasons
 from kpi.inputs.gate.validator import Validator, great_expectations
 from kpi.inputs.readers import RawTable, read_raw, type_table
-from kpi.inputs.strategy import load_strategy
+from kpi.inputs.strategy import load_strategy, outside_programme
 from kpi.inputs.suites import (
     Check,
     all_check_ids,
@@ -88,6 +88,10 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
     step = time.perf_counter()
     try:
         strategy = load_strategy(data_dir / STRATEGY_FILE_NAME)
+        outside = outside_programme(strategy, period_end)
+        if outside:  # no target for the period's year: nothing could be assessed, and the tables are not checked
+            result.findings.append(file_finding(STRATEGY_FILE_NAME, f"{STRATEGY_FILE_NAME}: {outside}"))
+            return _finish(result, begin, 0.0)
     except StrategyError as exc:
         result.findings.append(file_finding(STRATEGY_FILE_NAME, str(exc)))
     except Exception as exc:  # whatever a broken file does, the gate names it instead of crashing
@@ -200,7 +204,8 @@ def _checked_at_import(when: str) -> Finding:
         COMPARISON_FILE,
         None,
         "every comparison check passed when kpi import wrote the file, and neither it nor kuntaluokitus.csv changed",
-        "kaikki vertailutietojen tarkistukset läpäisty tuonnissa, eikä tiedosto tai kuntaluokitus ole muuttunut",
+        "vertailutiedot läpäisivät kaikki tarkistukset tuonnin yhteydessä, eikä tiedosto tai kuntaluokitus ole sen "
+        "jälkeen muuttunut",
         lambda gxe: None,
     )
     return Finding(check, "hard", True, detail=f"checked by kpi import {when}; unchanged since (sha256)")

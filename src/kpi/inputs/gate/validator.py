@@ -125,6 +125,9 @@ def _sample(check: Check, frame: pd.DataFrame, key: Any) -> Sample:
         key = key.item()
     if not check.value or check.value not in frame.columns:
         return Sample(key)
+    if f"{check.value}_text" in frame.columns:  # the frame says in words what is wrong (frames.coverage_frames)
+        row = frame.loc[frame[check.key] == key].iloc[0]
+        return Sample(key, sentence=str(row[f"{check.value}_text"]), sentence_fi=str(row[f"{check.value}_text_fi"]))
     value = frame.loc[frame[check.key] == key, check.value].iloc[0]
     if hasattr(value, "item"):  # a numpy scalar: show it as the plain number it is
         value = value.item()

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.errors import InputFileError
+from kpi.inputs.readers import strip_marks
 from kpi.paths import display
 
 #: The marks statistics offices write where a value is missing: PxWeb's "..", ".", "...", "-" and R's "NA".
@@ -51,7 +52,7 @@ def read_text(path: Path) -> str:
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return strip_marks(data.decode("utf-16"))
         except UnicodeDecodeError as exc:
             raise InputFileError(
                 f"{name(path)}: the file starts with a UTF-16 mark but byte {exc.start} is not UTF-16; "
@@ -88,6 +89,7 @@ def read_text(path: Path) -> str:
                     f"{_line(data, exc.start)} is neither UTF-8 nor ISO-8859-1/Windows-1252 text; "
                     "expected CSV or JSON text in one of those encodings"
                 ) from None
+    text = strip_marks(text)
     bad = _MOJIBAKE.search(text)
     if bad:
         raise InputFileError(
