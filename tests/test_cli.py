@@ -79,6 +79,41 @@ class TestRun:
         assert seen == ["2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30", "2023-12-31"]
         assert code == 2 and "stop here" in err
 
+    def test_all_overlaps_two_periods_and_reports_them_in_order(self, capsys, processed, monkeypatch):
+        """The next period starts once the one before has handed its workbooks to the kernels; never three at once."""
+        import threading
+        import time
+
+        lock, running, most, events = threading.Lock(), [0], [0], []
+
+        def fake_run(period, *, on_workbooks=None, **kwargs):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                events.append(("start", period.isoformat()))
+            time.sleep(0.05)  # the gate
+            on_workbooks()
+            time.sleep(0.3)  # the workbooks, beside the next period's gate
+            with lock:
+                running[0] -= 1
+                events.append(("end", period.isoformat()))
+            return types.SimpleNamespace(period_end=period)
+
+        said = []
+        monkeypatch.setattr(cli, "run_period", fake_run)
+        monkeypatch.setattr(cli, "_run_summary", lambda result: said.append(result.period_end.isoformat()))
+        monkeypatch.setattr("kpi.run.publish.write_index", lambda outputs: outputs / "index.html")
+        code, out, err = run(capsys, "run", "--all", "--force")
+        assert code == 0, err
+        periods = ["2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30", "2023-12-31"]
+        assert said == periods  # reported in period order
+        assert most[0] == 2  # overlapped, two at a time
+        starts = [p for kind, p in events if kind == "start"]
+        assert starts == periods
+        # the second period started before the first one ended
+        assert events.index(("start", periods[1])) < events.index(("end", periods[0]))
+        assert out.rstrip().splitlines()[-1].startswith("Index of all periods:")
+
     def test_overrides_are_checked(self, capsys, processed):
         code, _, err = run(capsys, "run", "--period", "2022-12-31", "--set", "report.nope=1")
         assert code == 2 and "unknown parameter 'report.nope'" in err and not processed.exists()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from kpi import fi, interrupts
 from kpi.errors import Interrupted, KpiError, UsageError
@@ -22,6 +23,7 @@ from kpi.run.versions import list_versions, unchanged, versions_dir
 
 if TYPE_CHECKING:
     from kpi.inputs.gate import GateResult
+    from kpi.run.kernels import KernelPool
     from kpi.run.runner import PeriodResult
 
 # pandas, great-expectations, papermill and the exporters are imported only by the commands that use them, so
@@ -417,43 +419,124 @@ def _pdf(period, progress: Progress) -> None:
 
 
 def _run(args: argparse.Namespace, periods: list, progress: Progress) -> None:
-    """`kpi run`: each period of the command in turn (the caller holds the lock)."""
-    index = None
-    for period in periods:
-        same = (
-            None
-            if args.force
-            else unchanged(
-                period,
-                load_params(period, params_dir=PARAMS_DIR, extra_file=args.params, overrides=args.overrides),
-                data_dir=args.data_dir,
-                outputs_dir=OUTPUTS_DIR,
-                notebooks_dir=NOTEBOOKS_DIR,
-            )
-        )
+    """`kpi run`: each period of the command in turn (the caller holds the lock).
+
+    The periods share one pool of warm kernels: started by the first period that runs (while its gate runs),
+    kept warm for the next ones, shut down at the end.
+    """
+    from kpi.run.kernels import KernelPool
+    from kpi.run.publish import workbooks
+
+    pool = KernelPool(workbooks(NOTEBOOKS_DIR), cwd=NOTEBOOKS_DIR)
+    try:
+        _run_periods(args, periods, progress, pool)
+    finally:
+        pool.close()
+
+
+def _run_periods(args: argparse.Namespace, periods: list, progress: Progress, pool: KernelPool) -> None:
+    """Run the periods; several (``--all``) overlap: the next period's gate runs while the kernels work.
+
+    A period starts when the one before it has handed its workbooks to the kernels, and at most two run at a
+    time; results are reported in period order. On a failure the periods already running end first (each keeps
+    or drops its own version whole) and no later period starts; an interrupt stops the kernels at once.
+    """
+    if len(periods) == 1:
+        period = periods[0]
+        same = _unchanged(args, period)
         if same:
             _skipped(period, same.number, OUTPUTS_DIR / period.isoformat())
             index = OUTPUTS_DIR / "index.html"
-            if args.pdf:
-                _pdf(period, progress)
-            continue
-        result = run_period(
-            period,
-            data_dir=args.data_dir,
-            params_file=args.params,
-            overrides=args.overrides,
-            force=args.force,
-            processed_dir=DATA_PROCESSED,
-            reports_dir=QUALITY_REPORTS_DIR,
-            outputs_dir=OUTPUTS_DIR,
-            notebooks_dir=NOTEBOOKS_DIR,
-            progress=progress,
-        )
-        _run_summary(result)
-        index = result.index
+        else:
+            result = _run_one(args, period, progress, pool, None)
+            _run_summary(result)
+            index = cast(Path, result.index)
         if args.pdf:
             _pdf(period, progress)
-    print(f"Index of all periods: {display(cast(Path, index))}")  # periods is never empty
+        print(f"Index of all periods: {display(index)}")
+        return
+    import threading
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from kpi.run.publish import stop_kernels, write_index
+
+    running: list[tuple[dt.date, Future]] = []
+
+    def report_oldest() -> None:
+        period, future = running[0]
+        _run_summary(future.result())
+        running.pop(0)
+        if args.pdf:
+            _pdf(period, progress)
+
+    threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-period")
+    try:
+        for period in periods:
+            same = _unchanged(args, period)
+            if same:
+                while running:  # the lines stay in period order
+                    report_oldest()
+                _skipped(period, same.number, OUTPUTS_DIR / period.isoformat())
+                if args.pdf:
+                    _pdf(period, progress)
+                continue
+            while len(running) >= 2:  # two in flight: the older one ends before a third starts
+                report_oldest()
+            handed = threading.Event()
+            future = threads.submit(_run_one, args, period, progress.child(fi.date(period)), pool, handed.set)
+            running.append((period, future))
+            while not handed.wait(0.1) and not future.done():  # its gate first; then the next period may start
+                pass
+            if future.done():  # it ended before its workbooks (a failed gate): said now, before any later period
+                while running:
+                    report_oldest()
+        while running:
+            report_oldest()
+    except BaseException as exc:
+        if not isinstance(exc, KpiError):  # an interrupt: stop the workbooks now
+            stop_kernels()
+            pool.close()
+        for _, other in running:  # what runs ends first: each period keeps or drops its version whole
+            with contextlib.suppress(BaseException):
+                other.result()
+        raise
+    finally:
+        threads.shutdown(wait=True)
+    # periods that ended side by side each wrote the index; written once more, it surely lists them all
+    print(f"Index of all periods: {display(write_index(OUTPUTS_DIR))}")
+
+
+def _unchanged(args: argparse.Namespace, period: dt.date):
+    """The newest version of the period when nothing changed since it (and no --force), else None."""
+    if args.force:
+        return None
+    return unchanged(
+        period,
+        load_params(period, params_dir=PARAMS_DIR, extra_file=args.params, overrides=args.overrides),
+        data_dir=args.data_dir,
+        outputs_dir=OUTPUTS_DIR,
+        notebooks_dir=NOTEBOOKS_DIR,
+    )
+
+
+def _run_one(
+    args: argparse.Namespace, period: dt.date, progress: Progress, pool: KernelPool, handed: Any
+) -> PeriodResult:
+    """One period of `kpi run`, in the pool's kernels; `handed` is called when its workbooks go to the kernels."""
+    return run_period(
+        period,
+        data_dir=args.data_dir,
+        params_file=args.params,
+        overrides=args.overrides,
+        force=args.force,
+        processed_dir=DATA_PROCESSED,
+        reports_dir=QUALITY_REPORTS_DIR,
+        outputs_dir=OUTPUTS_DIR,
+        notebooks_dir=NOTEBOOKS_DIR,
+        progress=progress,
+        kernels=pool,
+        on_workbooks=handed,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

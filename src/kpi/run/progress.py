@@ -31,11 +31,23 @@ class Progress:
         self.timings: list[tuple[str, float]] = []
         self.failed_step: str | None = None  # the innermost step an exception left, for the interrupt message
         self.kept: list[str] = []  # what the command has finished and kept so far ("version 3 of 31.12.2022")
+        self.label = ""  # set on a child: the period its lines are about
+        self.parent: Progress | None = None
+
+    def child(self, label: str) -> Progress:
+        """The progress of one of several periods run side by side: its own step times, its lines marked `label`.
+
+        What it keeps and the step it fails in are the parent's too, so an interrupt names both.
+        """
+        other = Progress(self.stream, enabled=self.enabled)
+        other.started, other.kept, other.label, other.parent = self.started, self.kept, label, self
+        return other
 
     def _say(self, text: str) -> None:
         if self.enabled:
             total = time.perf_counter() - self.started
-            print(f"[{_seconds(total):>7}] {text}", file=self.stream, flush=True)
+            mark = f"{self.label}: " if self.label else ""
+            print(f"[{_seconds(total):>7}] {mark}{text}", file=self.stream, flush=True)
 
     def note(self, text: str) -> None:
         """One line about work that runs beside other work (a notebook finishing in parallel, say)."""
@@ -50,6 +62,8 @@ class Progress:
             yield
         except BaseException:
             self.failed_step = self.failed_step or text
+            if self.parent is not None:
+                self.parent.failed_step = self.parent.failed_step or text
             self._say(f"{text}: failed after {_seconds(time.perf_counter() - begin)}")
             raise
         elapsed = time.perf_counter() - begin

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from kpi.errors import NotebookError
 from kpi.files import replace_folder, staging_folder, write_atomically
 from kpi.paths import NOTEBOOKS_DIR, PROJECT_ROOT, display
 from kpi.present.pages import IndexPeriod, decorate, index_page, navigation
+from kpi.run.kernels import KERNEL_NAME, KernelPool
 
 QUALITY_REPORT = "00_tietojen_laatu"
 PILLAR_NOTEBOOK = "pilari.ipynb"
@@ -105,8 +107,9 @@ def execute_notebooks(
     failed_dir: Path,
     on_done: Callable[[ExecutedNotebook], None] | None = None,
     notebooks_dir: Path = NOTEBOOKS_DIR,
+    kernels: KernelPool | None = None,
 ) -> list[ExecutedNotebook]:
-    """Run the workbooks of a period with papermill, in parallel on the machine's cores.
+    """Run the workbooks of a period with papermill, in parallel in warm kernels, one per core.
 
     Parameters
     ----------
@@ -125,52 +128,76 @@ def execute_notebooks(
         Called with each finished notebook (progress lines).
     notebooks_dir : Path
         Where the workbooks are (the repository's ``notebooks/``; tests run altered copies).
+    kernels : KernelPool, optional
+        Warm kernels started earlier (while the gate ran, or for an earlier period); without one, a pool is
+        started here and shut down at the end.
 
     Raises
     ------
     NotebookError
         Naming the notebook, the cell and the exception, and where the executed notebook is kept.
     """
+    from kpi.inputs.gate.validator import skip_iri_grammar
+
+    skip_iri_grammar()
     import papermill
 
+    # papermill logs a dead kernel's last words ("Kernel died while waiting for execute reply") on stderr; what
+    # went wrong reaches the analyst once, as the run's own message (NotebookError, an interrupt)
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     workdir.mkdir(parents=True, exist_ok=True)
+    own = kernels is None
+    pool = kernels or KernelPool(
+        workbooks(notebooks_dir), cwd=notebooks_dir, size=min(len(reports), os.cpu_count() or 1)
+    )
+    if pool.cwd != Path(notebooks_dir).resolve():
+        raise ValueError(f"the kernels run in {pool.cwd}, the workbooks are in {notebooks_dir}")
 
     def run(report: Report) -> ExecutedNotebook:
         name = report.name
         source = notebooks_dir / report.notebook
         target = workdir / f"{name}.ipynb"
         which = report.notebook if report.notebook == f"{name}.ipynb" else f"{report.notebook} (page {name})"
-        begin = time.perf_counter()
-        try:
-            papermill.execute_notebook(
-                str(source),
-                str(target),
-                parameters={**notebook_parameters(source, params, data_dir), **report.parameters},
-                cwd=str(notebooks_dir),
-                progress_bar=False,
-                log_output=False,
-                kernel_name="python3",
-                # the kernel's own warnings (TCP on loopback) would otherwise fill the log
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            )
-        except papermill.PapermillExecutionError as exc:
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            kept = failed_dir / f"{name}.ipynb"
-            shutil.copyfile(target, kept)
-            raise NotebookError(
-                f"notebook {which} failed in cell {exc.exec_count or exc.cell_index} "
-                f"({exc.ename}: {exc.evalue}); the executed notebook is kept at {display(kept)}; "
-                "nothing was published"
-            ) from None
-        done = ExecutedNotebook(name, target, time.perf_counter() - begin)
+        parameters = {**notebook_parameters(source, params, data_dir), **report.parameters}
+        with pool.kernel() as kernel:
+            begin = time.perf_counter()
+            try:
+                # no cwd= here: papermill would change the working folder of this whole process (other threads
+                # included) for a kernel that already runs in the notebooks' folder
+                papermill.execute_notebook(
+                    str(source),
+                    str(target),
+                    parameters=parameters,
+                    progress_bar=False,
+                    log_output=False,
+                    kernel_name=KERNEL_NAME,
+                    km=kernel.manager,
+                )
+            except papermill.PapermillExecutionError as exc:
+                failed_dir.mkdir(parents=True, exist_ok=True)
+                kept = failed_dir / f"{name}.ipynb"
+                shutil.copyfile(target, kept)
+                raise NotebookError(
+                    f"notebook {which} failed in cell {exc.exec_count or exc.cell_index} "
+                    f"({exc.ename}: {exc.evalue}); the executed notebook is kept at {display(kept)}; "
+                    "nothing was published"
+                ) from None
+            except (RuntimeError, TimeoutError) as exc:  # nbclient's DeadKernelError is a RuntimeError
+                raise NotebookError(
+                    f"notebook {which}: its kernel stopped ({exc.__class__.__name__}: {exc}); nothing was published"
+                ) from exc
+            done = ExecutedNotebook(name, target, time.perf_counter() - begin)
         if on_done:
             on_done(done)
         return done
 
-    workers = max(1, min(len(reports), os.cpu_count() or 1))
-    pool = ThreadPoolExecutor(max_workers=workers)
+    # a thread per page, not per kernel: a thread that exports its page to HTML (on_done) has given its kernel
+    # back already, and the next workbook should not wait for the export
+    workers = max(1, len(reports))
+    threads = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = [pool.submit(run, r) for r in reports]
+        pool.start()
+        futures = [threads.submit(run, r) for r in reports]
         results, errors = [], []
         for future in futures:
             try:
@@ -181,14 +208,24 @@ def execute_notebooks(
         # Ctrl-C or SIGTERM: the kernels would run on to the end of their workbooks; stop them so that the
         # worker threads end at once and no kernel process outlives the run
         stop_kernels()
-        pool.shutdown(wait=True, cancel_futures=True)
+        threads.shutdown(wait=True, cancel_futures=True)
+        pool.close()
         raise
-    pool.shutdown(wait=True)
+    finally:
+        if own:
+            threads.shutdown(wait=True)
+            pool.close()
+    threads.shutdown(wait=True)
     # a failing workbook is what the analyst must see first (exit 4 names it); an error in the HTML export of
     # another workbook that ended earlier must not hide it
     if errors:
         raise next((e for e in errors if isinstance(e, NotebookError)), errors[0])
     return results
+
+
+def workbooks(notebooks_dir: Path) -> list[Path]:
+    """Every workbook of a notebooks folder (what a kernel pool imports for)."""
+    return sorted(Path(notebooks_dir).glob("*.ipynb"))
 
 
 def stop_kernels(grace: float = 3.0) -> list[int]:
@@ -215,6 +252,9 @@ def stop_kernels(grace: float = 3.0) -> list[int]:
 
 def export_html(executed: Path, *, title: str) -> str:
     """An executed notebook as one self-contained HTML page: no code cells, no prompts, nothing from the network."""
+    from kpi.inputs.gate.validator import skip_iri_grammar
+
+    skip_iri_grammar()
     import nbformat
     from nbconvert import HTMLExporter
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ from kpi.paths import (
 from kpi.present.pages import decorate, footer, navigation, version_line
 from kpi.present.quality import render_quality_page
 from kpi.run import versions
+from kpi.run.kernels import KernelPool
 from kpi.run.params import load_params, quality_settings
 from kpi.run.periods import periods_with_params
 from kpi.run.progress import Progress
@@ -56,6 +59,7 @@ from kpi.run.publish import (
     publish,
     relabel,
     reports,
+    workbooks,
     write_index,
 )
 from kpi.run.versions import (
@@ -92,14 +96,18 @@ class PeriodResult:
     reports: tuple[Report, ...] = ()  # the pages of the run (kpi.run.publish.reports of the strategy); () when skipped
 
 
+_one_gate_at_a_time = threading.Lock()
+
+
 def _gate(
     period_end: dt.date, data_dir: Path, quality: dict[str, list[str]], progress: Progress, reports_dir: Path
 ) -> tuple[GateResult, Path]:
     """Run the gate, write its page, and raise DataQualityError (with the page's path) on hard failures."""
-    with progress.step("Loading great-expectations"):
-        great_expectations()
-    with progress.step(f"Quality gate for {period_end.isoformat()} ({data_dir})"):
-        result = run_gate(data_dir, period_end, soft=quality["soft"], hard=quality["hard"])
+    with _one_gate_at_a_time:  # periods run side by side (kpi run --all) take turns: one GX context at a time
+        with progress.step("Loading great-expectations"):
+            great_expectations()
+        with progress.step(f"Quality gate for {period_end.isoformat()} ({data_dir})"):
+            result = run_gate(data_dir, period_end, soft=quality["soft"], hard=quality["hard"])
     page = quality_page_path(data_dir, period_end.isoformat(), reports_dir)
     matrix = completeness_matrix(result.inputs, until=period_end) if result.inputs else None
     write_atomically(page, render_quality_page(result, made_at=dt.datetime.now(), matrix=matrix))
@@ -159,6 +167,8 @@ def run_period(
     outputs_dir: Path = OUTPUTS_DIR,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     progress: Progress | None = None,
+    kernels: KernelPool | None = None,
+    on_workbooks: Callable[[], None] | None = None,
 ) -> PeriodResult:
     """Run one period end to end, keep the run as a new version, and publish it unless a final version exists.
 
@@ -173,6 +183,12 @@ def run_period(
     ----------
     force : bool
         Run even when nothing changed since the newest version (which otherwise returns it, skipped).
+    kernels : KernelPool, optional
+        Warm kernels shared by several periods (``kpi run --all``); without one, the run starts its own before
+        the gate and shuts it down at the end.
+    on_workbooks : callable, optional
+        Called when the period's workbooks are handed to the kernels (``kpi run --all`` then starts the next
+        period's gate beside them).
 
     Raises
     ------
@@ -217,151 +233,161 @@ def run_period(
             skipped=True,
         )
 
-    quality = {"soft": list(params["quality"]["soft"]), "hard": list(params["quality"]["hard"])}
-    result, page = _gate(period_end, data_dir, quality, progress, reports_dir)
-    inputs = _checked(result)
-    with progress.step("Writing processed data"):
-        files = write_processed(inputs, processed_dir)
-    progress.kept.append(f"{display(processed_dir)}/ updated with the checked data of {period}")
-    strategy = inputs.strategy
-    with progress.step("Computing statuses, changes and findings"):
-        figures = compute(inputs, period_end, params)
-        compared = _comparison(data_dir, params, period_end)
-        previous_end = previous_period_end(period_end)
-        previous_goals = statuses(inputs, previous_end, figures.rules)[3]
-        by_period = period_changes(
-            figures.goals, previous_goals, strategy, period_end=period_end, previous_end=previous_end
-        )
-        number = next_number(outputs_dir, period_end)
-        manifest = _manifest(period_end, params, overrides, result, figures, data_dir, started, fp, number)
-        pages = reports(strategy)
-        titles = {r.name: r.title for r in pages}
-        manifest["reports"] = [r.to_json() for r in pages]  # relabel and the index read a version's pages here
-        manifest["goal_names"] = {g.id: g.name for g in strategy.goals}  # the rows of the index's status matrix
-        by_version = version_changes(newest.manifest, manifest, strategy) if newest else None
-    staging = make_staging(outputs_dir, period_end)
-    final = final_number(outputs_dir, period_end)
-    periods = sorted({*periods_with_params(params_dir), period_end})
-    try:
-        changes_file = staging / "muutokset.json"
-        changes_file.write_text(
+    # the kernels start and import their libraries while the gate runs: that reads no input (gate-first is about data)
+    with _kernel_pool(kernels, notebooks_dir) as pool:
+        quality = {"soft": list(params["quality"]["soft"]), "hard": list(params["quality"]["hard"])}
+        result, page = _gate(period_end, data_dir, quality, progress, reports_dir)
+        inputs = _checked(result)
+        with progress.step("Writing processed data"):
+            files = write_processed(inputs, processed_dir)
+        progress.kept.append(f"{display(processed_dir)}/ updated with the checked data of {period}")
+        strategy = inputs.strategy
+        with progress.step("Computing statuses, changes and findings"):
+            figures = compute(inputs, period_end, params)
+            compared = _comparison(data_dir, params, period_end)
+            previous_end = previous_period_end(period_end)
+            previous_goals = statuses(inputs, previous_end, figures.rules)[3]
+            by_period = period_changes(
+                figures.goals, previous_goals, strategy, period_end=period_end, previous_end=previous_end
+            )
+            number = next_number(outputs_dir, period_end)
+            manifest = _manifest(period_end, params, overrides, result, figures, data_dir, started, fp, number)
+            pages = reports(strategy)
+            titles = {r.name: r.title for r in pages}
+            manifest["reports"] = [r.to_json() for r in pages]  # relabel and the index read a version's pages here
+            manifest["goal_names"] = {g.id: g.name for g in strategy.goals}  # the rows of the index's status matrix
+            by_version = version_changes(newest.manifest, manifest, strategy) if newest else None
+        staging = make_staging(outputs_dir, period_end)
+        final = final_number(outputs_dir, period_end)
+        periods = sorted({*periods_with_params(params_dir), period_end})
+        try:
+            changes_file = staging / "muutokset.json"
+            changes_file.write_text(
+                json.dumps(
+                    {
+                        "version": number,
+                        "previous_version": newest.number if newest else None,
+                        "version_changes": None if by_version is None else by_version.to_dict("records"),
+                        "period_changes": by_period.to_dict("records"),
+                    },
+                    indent=1,
+                    ensure_ascii=False,
+                    default=str,
+                ),
+                encoding="utf-8",
+            )
+            gate_file = save_result(
+                result, staging / ".gate.pickle"
+            )  # workbook 00 shows it instead of validating again
+            deep = "../../../"  # from outputs/versiot/<period>/<NNN>/ back to outputs/
+
+            def to_html(nb: ExecutedNotebook) -> None:
+                """Each page is exported as soon as its workbook is done, while the other kernels still run."""
+                progress.timed(f"  workbook {nb.name}", nb.seconds)
+                begin = time.perf_counter()
+                page = export_html(nb.path, title=f"{titles[nb.name]} – {period_label(period_end)}")
+                page = decorate(
+                    page,
+                    footer=footer(manifest),
+                    nav=navigation(
+                        period_end, nb.name, periods, titles=titles, root=deep, version=version_line(number, final)
+                    ),
+                )
+                (staging / f"{nb.name}.html").write_text(page, encoding="utf-8")
+                progress.timed(f"  HTML of {nb.name} with nbconvert", time.perf_counter() - begin)
+
+            if on_workbooks:
+                on_workbooks()
+            with progress.step(f"Running {len(pages)} workbooks with papermill, each exported to HTML as it ends"):
+                executed = execute_notebooks(
+                    {**params, "changes_file": str(changes_file), "gate_file": str(gate_file)},
+                    reports=pages,
+                    data_dir=data_dir,
+                    workdir=staging / "notebooks",
+                    failed_dir=outputs_dir / FAILED_DIR_NAME / period,
+                    notebooks_dir=notebooks_dir,
+                    on_done=to_html,
+                    kernels=pool,
+                )
+            gate_file.unlink()
+            manifest["notebook_seconds"] = {nb.name: round(nb.seconds, 2) for nb in executed}
+            with progress.step("Writing the Excel workbook and the Word draft"):
+                title = f"{params['report']['title']} – {period_label(period_end)}"
+                write_workbook(
+                    staging / f"arviointikertomus_{period}.xlsx",
+                    strategy=strategy,
+                    figures=figures,
+                    params=params,
+                    version_changes=by_version,
+                    period_changes=by_period,
+                    title=title,
+                    comparison=compared,
+                    inputs=inputs,
+                )
+                write_findings(
+                    staging / f"havainnot_{period}.docx",
+                    strategy=strategy,
+                    figures=figures,
+                    title=title,
+                    comparison=compared,
+                )
+            # the version, its publication and the index belong together: an interrupt waits until all three are done
+            with (
+                progress.step(f"Keeping version {number}" + ("" if final else f" and publishing outputs/{period}")),
+                uninterrupted(),
+            ):
+                manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+                (staging / "manifest.json").write_text(
+                    json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+                )
+                target = versions_dir(outputs_dir, period_end) / folder_name(number)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                make_readable(staging)
+                os.replace(staging, target)
+                if final is None:
+                    publish(
+                        target,
+                        outputs_dir / period,
+                        period_end=period_end,
+                        periods=periods,
+                        version=version_line(number, None),
+                    )
+                index = write_index(outputs_dir)
+                progress.kept.append(
+                    f"version {number} of {period}"
+                    + ("" if final else f", published as {display(outputs_dir / period)}/")
+                )
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone after the rename; removes a half-built one on failure
+        # the stage times of this run beside its version, for `make bench` and for anyone asking why a run was slow
+        (target / "ajoajat.json").write_text(
             json.dumps(
                 {
-                    "version": number,
-                    "previous_version": newest.number if newest else None,
-                    "version_changes": None if by_version is None else by_version.to_dict("records"),
-                    "period_changes": by_period.to_dict("records"),
+                    "total": round(
+                        sum(t for name, t in progress.timings[first_timing:] if not name.startswith("  ")), 3
+                    ),
+                    "stages": [[name.strip(), round(t, 3)] for name, t in progress.timings[first_timing:]],
                 },
                 indent=1,
-                ensure_ascii=False,
-                default=str,
             ),
             encoding="utf-8",
         )
-        gate_file = save_result(result, staging / ".gate.pickle")  # workbook 00 shows it instead of validating again
-        deep = "../../../"  # from outputs/versiot/<period>/<NNN>/ back to outputs/
-
-        def to_html(nb: ExecutedNotebook) -> None:
-            """Each page is exported as soon as its workbook is done, while the other kernels still run."""
-            progress.timed(f"  workbook {nb.name}", nb.seconds)
-            begin = time.perf_counter()
-            page = export_html(nb.path, title=f"{titles[nb.name]} – {period_label(period_end)}")
-            page = decorate(
-                page,
-                footer=footer(manifest),
-                nav=navigation(
-                    period_end, nb.name, periods, titles=titles, root=deep, version=version_line(number, final)
-                ),
-            )
-            (staging / f"{nb.name}.html").write_text(page, encoding="utf-8")
-            progress.timed(f"  HTML of {nb.name} with nbconvert", time.perf_counter() - begin)
-
-        with progress.step(f"Running {len(pages)} workbooks with papermill, each exported to HTML as it ends"):
-            executed = execute_notebooks(
-                {**params, "changes_file": str(changes_file), "gate_file": str(gate_file)},
-                reports=pages,
-                data_dir=data_dir,
-                workdir=staging / "notebooks",
-                failed_dir=outputs_dir / FAILED_DIR_NAME / period,
-                notebooks_dir=notebooks_dir,
-                on_done=to_html,
-            )
-        gate_file.unlink()
-        manifest["notebook_seconds"] = {nb.name: round(nb.seconds, 2) for nb in executed}
-        with progress.step("Writing the Excel workbook and the Word draft"):
-            title = f"{params['report']['title']} – {period_label(period_end)}"
-            write_workbook(
-                staging / f"arviointikertomus_{period}.xlsx",
-                strategy=strategy,
-                figures=figures,
-                params=params,
-                version_changes=by_version,
-                period_changes=by_period,
-                title=title,
-                comparison=compared,
-                inputs=inputs,
-            )
-            write_findings(
-                staging / f"havainnot_{period}.docx",
-                strategy=strategy,
-                figures=figures,
-                title=title,
-                comparison=compared,
-            )
-        # the version, its publication and the index belong together: an interrupt waits until all three are done
-        with (
-            progress.step(f"Keeping version {number}" + ("" if final else f" and publishing outputs/{period}")),
-            uninterrupted(),
-        ):
-            manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-            (staging / "manifest.json").write_text(
-                json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
-            )
-            target = versions_dir(outputs_dir, period_end) / folder_name(number)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            make_readable(staging)
-            os.replace(staging, target)
-            if final is None:
-                publish(
-                    target,
-                    outputs_dir / period,
-                    period_end=period_end,
-                    periods=periods,
-                    version=version_line(number, None),
-                )
-            index = write_index(outputs_dir)
-            progress.kept.append(
-                f"version {number} of {period}" + ("" if final else f", published as {display(outputs_dir / period)}/")
-            )
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone after the rename; removes a half-built one on failure
-    # the stage times of this run beside its version, for `make bench` and for anyone asking why a run was slow
-    (target / "ajoajat.json").write_text(
-        json.dumps(
-            {
-                "total": round(sum(t for name, t in progress.timings[first_timing:] if not name.startswith("  ")), 3),
-                "stages": [[name.strip(), round(t, 3)] for name, t in progress.timings[first_timing:]],
-            },
-            indent=1,
-        ),
-        encoding="utf-8",
-    )
-    return PeriodResult(
-        period_end,
-        period_label(period_end),
-        result,
-        page,
-        figures.coverage,
-        params,
-        tuple(files),
-        outputs_dir / period if final is None else target,
-        index,
-        version=number,
-        final_version=final,
-        version_changes=by_version,
-        period_changes=by_period,
-        reports=tuple(pages),
-    )
+        return PeriodResult(
+            period_end,
+            period_label(period_end),
+            result,
+            page,
+            figures.coverage,
+            params,
+            tuple(files),
+            outputs_dir / period if final is None else target,
+            index,
+            version=number,
+            final_version=final,
+            version_changes=by_version,
+            period_changes=by_period,
+            reports=tuple(pages),
+        )
 
 
 def mark_final(
@@ -380,6 +406,16 @@ def mark_final(
     )
     write_index(outputs_dir)
     return version
+
+
+@contextlib.contextmanager
+def _kernel_pool(kernels: KernelPool | None, notebooks_dir: Path) -> Iterator[KernelPool]:
+    """The given pool, or one started now for this run alone and shut down when it ends."""
+    if kernels is not None:
+        yield kernels.start()
+        return
+    with KernelPool(workbooks(notebooks_dir), cwd=notebooks_dir) as pool:
+        yield pool
 
 
 def _comparison(data_dir: Path, params: dict[str, Any], period_end: dt.date) -> Comparison | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +21,7 @@ from kpi.inputs.comparison import (
     classification_of,
     comparison_frame,
 )
-from kpi.inputs.datasets import TABLES, Inputs, input_hashes
+from kpi.inputs.datasets import TABLES, Inputs, input_hashes, sha256
 from kpi.inputs.gate.frames import coverage_frames, strategy_frames, table_frame
 from kpi.inputs.gate.result import Finding, GateResult, file_finding, load_result, unexpected, with_reasons
 from kpi.inputs.gate.validator import Validator, great_expectations
@@ -36,6 +37,35 @@ from kpi.inputs.suites import (
     table_checks,
 )
 from kpi.paths import STRATEGY_FILE_NAME
+
+# What the gate learns about a file that no period changes (the text as read, its own checks, its typed table),
+# kept for the process by the file's sha256: `kpi run --all` reads, types and checks each file once and only
+# the checks that depend on the period run again. Small: one entry per file and kind, replaced when a file changes.
+_shared: dict[tuple[str, str], tuple[str, Any]] = {}
+_shared_lock = threading.Lock()
+
+
+def _once(kind: str, path: Path, extra: Any, make: Any) -> Any:
+    """`make()`, or what it returned for the same file content (and `extra`) earlier in this process."""
+    key = (kind, str(Path(path).resolve()))
+    try:
+        stamp = f"{sha256(path)}|{extra!r}"
+    except OSError:  # a missing file: nothing to share, the reader says what is wrong
+        return make()
+    with _shared_lock:
+        hit = _shared.get(key)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    value = make()
+    with _shared_lock:
+        _shared[key] = (stamp, value)
+    return value
+
+
+def forget_shared() -> None:
+    """Drop what earlier gates of this process kept (tests that compare a first read with a later one)."""
+    with _shared_lock:
+        _shared.clear()
 
 
 def _severities(checks: Iterable[Check], soft: Iterable[str], hard: Iterable[str], known: set[str]) -> dict[str, str]:
@@ -81,13 +111,14 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
     _, _, import_seconds = great_expectations()
     result.seconds["import great-expectations"] = import_seconds
     begin = time.perf_counter()
-    validator = Validator()
+    validators: list[Validator] = []  # made on first use: a rerun whose files are all known may need few checks
     reading = 0.0  # reading, parsing and typing the files, apart from the great-expectations validations
 
     strategy = None
     step = time.perf_counter()
     try:
-        strategy = load_strategy(data_dir / STRATEGY_FILE_NAME)
+        strategy_path = data_dir / STRATEGY_FILE_NAME
+        strategy = _once("strategy", strategy_path, None, lambda: load_strategy(strategy_path))
         outside = outside_programme(strategy, period_end)
         if outside:  # no target for the period's year: nothing could be assessed, and the tables are not checked
             result.findings.append(file_finding(STRATEGY_FILE_NAME, f"{STRATEGY_FILE_NAME}: {outside}"))
@@ -100,7 +131,8 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
     raw: dict[str, RawTable] = {}
     for name, spec in TABLES.items():
         try:
-            raw[name] = read_raw(data_dir / spec.file_name, spec)
+            path = data_dir / spec.file_name
+            raw[name] = _once("raw", path, spec.file_name, lambda p=path, t=spec: read_raw(p, t))
         except InputFileError as exc:
             result.findings.append(file_finding(spec.file_name, str(exc)))
         except Exception as exc:
@@ -141,20 +173,28 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
         """Validate one frame; anything unexpected while deriving or checking it becomes a finding naming `file`."""
         checks = [c for c in [*all_checks, *later] if c.frame == frame_name]
         try:
-            findings = validator.validate(frame_name, make_frame(), checks, severity)
+            if not validators:
+                validators.append(Validator())
+            findings = validators[0].validate(frame_name, make_frame(), checks, severity)
             return [with_reasons(f, table) for f in findings] if table else findings
         except Exception as exc:  # a frame no check foresaw must still end as a named failure
             return [unexpected(file, "checking", exc)]
 
     for name, table in raw.items():
         file = table.spec.file_name
-        findings = validate(f"raw:{name}", file, lambda t=table: t.frame, table)
+        findings = _once(
+            "raw checks",
+            table.path,
+            _severity_of(f"raw:{name}", all_checks, severity),
+            lambda n=name, f=file, t=table: validate(f"raw:{n}", f, lambda: t.frame, t),
+        )
         result.findings += findings
         if any(not f.passed and f.severity == "hard" for f in findings):
             continue
         step = time.perf_counter()
         try:
-            typed[name] = type_table(table)
+            # a copy: the typed tables become the period's inputs, and no period may see another's changes
+            typed[name] = _once("typed", table.path, None, lambda t=table: type_table(t)).copy()
         except InputFileError as exc:  # a cell the patterns let through but that is no calendar date, say
             result.findings.append(file_finding(file, str(exc)))
         except Exception as exc:
@@ -171,15 +211,21 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
         result.findings += validate(
             name, TABLES[name].file_name, lambda n=name, f=frame: table_frame(n, f, strategy, period_end)
         )
-    step = time.perf_counter()
-    try:
-        strategy_tables = strategy_frames(strategy)
-    except Exception as exc:  # a strategy the loader let through that no frame foresaw is still named
-        strategy_tables = {}
-        result.findings.append(unexpected(STRATEGY_FILE_NAME, "checking", exc))
-    reading += time.perf_counter() - step
-    for frame_name, frame in strategy_tables.items():
-        result.findings += validate(frame_name, STRATEGY_FILE_NAME, lambda f=frame: f)
+
+    def check_strategy() -> list[Finding]:
+        try:
+            strategy_tables = strategy_frames(strategy)
+        except Exception as exc:  # a strategy the loader let through that no frame foresaw is still named
+            return [unexpected(STRATEGY_FILE_NAME, "checking", exc)]
+        return [
+            f
+            for name, frame in strategy_tables.items()
+            for f in validate(name, STRATEGY_FILE_NAME, lambda frame=frame: frame)
+        ]
+
+    result.findings += _once(
+        "strategy checks", data_dir / STRATEGY_FILE_NAME, _severity_of("strategy", later, severity), check_strategy
+    )
     if len(typed) < len(TABLES) or result.hard_failures:
         return _finish(result, begin, reading)
 
@@ -195,6 +241,11 @@ def run_gate(data_dir: Path, period_end: dt.date, *, soft: Iterable[str] = (), h
         result.findings += validate(frame_name, ", ".join(files), lambda f=frame: f)
     result.inputs = Inputs(data_dir, strategy, typed, input_hashes(data_dir))
     return _finish(result, begin, reading)
+
+
+def _severity_of(frames: str, checks: list[Check], severity: dict[str, str]) -> list[tuple[str, str]]:
+    """The severities of the checks of the frames whose names start with `frames` (part of a shared result's key)."""
+    return sorted((c.id, severity[c.id]) for c in checks if c.frame.startswith(frames))
 
 
 def _checked_at_import(when: str) -> Finding:

@@ -16,15 +16,22 @@ from kpi.inputs.readers import CELLS_DETAIL, EXTRA_CELLS, SOURCE_ROW
 from kpi.inputs.suites import Check
 
 
+def skip_iri_grammar() -> None:
+    """Call before anything imports jsonschema (great-expectations, nbformat, papermill, nbconvert).
+
+    jsonschema compiles an IRI grammar at import when the optional rfc3987-syntax is installed (jupyter brings
+    it): about 1,5 s of every such import here, for an "iri" format check this project never uses. Marking it
+    absent makes jsonschema skip that one checker.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not installed"
+
+
 @cache
 def great_expectations() -> tuple[Any, Any, float]:
     """Import great-expectations once per process; return the module, its expectations and the import seconds."""
     # GX would otherwise send usage statistics: reports are built offline and must stay that way.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    # jsonschema (imported by great-expectations, later by nbformat) compiles an IRI grammar at import when the
-    # optional rfc3987-syntax is installed (jupyter brings it): about 3 s here for an "iri" format check this
-    # project never uses. Marking it absent makes jsonschema skip that one checker.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not installed"
+    skip_iri_grammar()
     begin = time.perf_counter()
     import great_expectations as gx
     import great_expectations.expectations as gxe
