@@ -424,10 +424,9 @@ def _run(args: argparse.Namespace, periods: list, progress: Progress) -> None:
     The periods share one pool of warm kernels: started by the first period that runs (while its gate runs),
     kept warm for the next ones, shut down at the end.
     """
-    from kpi.run.kernels import KernelPool
-    from kpi.run.publish import workbooks
+    from kpi.run.kernels import KernelPool  # light: nothing is started, nor papermill imported, until a period runs
 
-    pool = KernelPool(workbooks(NOTEBOOKS_DIR), cwd=NOTEBOOKS_DIR)
+    pool = KernelPool(sorted(NOTEBOOKS_DIR.glob("*.ipynb")), cwd=NOTEBOOKS_DIR)  # publish.workbooks, unimported
     try:
         _run_periods(args, periods, progress, pool)
     finally:
@@ -458,9 +457,8 @@ def _run_periods(args: argparse.Namespace, periods: list, progress: Progress, po
     import threading
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from kpi.run.publish import stop_kernels, write_index
-
     running: list[tuple[dt.date, Future]] = []
+    ran = [False]  # whether any period ran (then the index is written once more at the end)
 
     def report_oldest() -> None:
         period, future = running[0]
@@ -482,6 +480,7 @@ def _run_periods(args: argparse.Namespace, periods: list, progress: Progress, po
                 continue
             while len(running) >= 2:  # two in flight: the older one ends before a third starts
                 report_oldest()
+            ran[0] = True
             handed = threading.Event()
             future = threads.submit(_run_one, args, period, progress.child(fi.date(period)), pool, handed.set)
             running.append((period, future))
@@ -494,6 +493,8 @@ def _run_periods(args: argparse.Namespace, periods: list, progress: Progress, po
             report_oldest()
     except BaseException as exc:
         if not isinstance(exc, KpiError):  # an interrupt: stop the workbooks now
+            from kpi.run.publish import stop_kernels
+
             stop_kernels()
             pool.close()
         for _, other in running:  # what runs ends first: each period keeps or drops its version whole
@@ -502,8 +503,12 @@ def _run_periods(args: argparse.Namespace, periods: list, progress: Progress, po
         raise
     finally:
         threads.shutdown(wait=True)
-    # periods that ended side by side each wrote the index; written once more, it surely lists them all
-    print(f"Index of all periods: {display(write_index(OUTPUTS_DIR))}")
+    index = OUTPUTS_DIR / "index.html"
+    if ran[0]:  # periods that ended side by side each wrote the index; written once more, it surely lists them all
+        from kpi.run.publish import write_index
+
+        index = write_index(OUTPUTS_DIR)
+    print(f"Index of all periods: {display(index)}")
 
 
 def _unchanged(args: argparse.Namespace, period: dt.date):
