@@ -323,14 +323,18 @@ class KernelPool:
                 kernel.spoiled = f"cleaning it failed ({exc})"
         elif not ok:
             kernel.spoiled = kernel.spoiled or "its workbook failed"
-        if self._closed:
+        if not kernel.spoiled:
+            with self._lock:  # closing meanwhile: close() has already taken the idle kernels, so this one goes here
+                if not self._closed:
+                    self._ready.put(kernel)
+                    return
             self._forget(kernel)
-        elif kernel.spoiled:
+        elif self._closed:
+            self._forget(kernel)
+        else:
             self.replaced.append(kernel.spoiled)
             self._forget(kernel)
             self._launch()
-        else:
-            self._ready.put(kernel)
 
     def pids(self) -> list[int]:
         """The process ids of the kernels the pool holds (for tests and for stopping them)."""
