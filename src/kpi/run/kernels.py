@@ -235,6 +235,9 @@ class KernelPool:
             import jupyter_client  # noqa: F401
             import nbformat  # noqa: F401
 
+            # parsed here, once: Python 3.11's ast is not thread-safe ("AST constructor recursion depth mismatch"
+            # when two kernels' threads parsed the workbooks at the same time)
+            self._modules = workbook_imports(self.notebooks)
             # connection files and sockets in a short private folder: a Unix socket path has a ~100 byte limit
             self._folder = Path(tempfile.mkdtemp(prefix="kpi-kernels-"))
             for _ in range(self.size):
@@ -254,8 +257,6 @@ class KernelPool:
     def _start_one(self, number: int) -> None:
         kernel = None
         try:
-            if self._modules is None:
-                self._modules = workbook_imports(self.notebooks)
             manager = _tracked_manager_class()(
                 kernel_name=KERNEL_NAME,
                 transport="ipc",
@@ -267,7 +268,7 @@ class KernelPool:
             with self._lock:
                 self._kernels[number] = kernel
                 kernel.cancelled = self._closed
-            kernel.warm(self._modules, self.cwd)  # gives up when the pool closes meanwhile (cancelled)
+            kernel.warm(self._modules or [], self.cwd)  # gives up when the pool closes meanwhile (cancelled)
             self.warm_seconds.append(kernel.warm_seconds)
             with self._lock:
                 if not self._closed:
