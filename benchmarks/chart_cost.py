@@ -72,9 +72,7 @@ def kinds(period: dt.date) -> dict[str, Make]:
         f"trend flow ({FLOW})": trend(FLOW),
         "staff": lambda c: c.staff_chart(figures.staff.frame),
         "budget": lambda c: c.budget_chart(figures.totals, area_names, forecast=period.month == 6),
-        "adjustment": lambda c: c.adjustment_chart(
-            progress["by_year"], target_eur=targets["target_eur"], years=targets["years"]
-        ),
+        "adjustment": lambda c: c.adjustment_chart(progress["by_year"], target_eur=targets["target_eur"]),
         # kpi.present.comparison lays its charts out with charts._laid_out (see `using`)
         "population (vertailu)": lambda c: view.population_chart(compared.index.frame, compared.index.base_year),
         "key figures (vertailu)": lambda c: view.key_figures_chart(compared.key.values, compared.key.summary),

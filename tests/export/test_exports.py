@@ -9,12 +9,14 @@ import docx
 import openpyxl
 import pytest
 
+from kpi import fi
 from kpi.export.excel import EXAMPLE_FILL, write_cell, write_workbook
 from kpi.export.word import write_findings
 from kpi.inputs.datasets import load_inputs
 from kpi.measures.compare import period_changes, version_changes
 from kpi.measures.period import compute, snapshot, statuses
 from kpi.paths import DATA_RAW
+from kpi.present import tables
 from kpi.run.params import load_params
 
 PERIOD = dt.date(2022, 12, 31)
@@ -82,7 +84,13 @@ class TestExcel:
     def test_goal_statuses_side_by_side(self, made):
         figures = made[1]
         header, goals = rows(openpyxl.load_workbook(made[4])["Tavoitteet"])
-        assert header[3:6] == ["Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio"]
+        # the order of the HTML table and Word: the data's assessment first (issue 18's review)
+        assert [h for h in header if h.endswith("arvio")] == list(tables.ASSESSMENTS)
+        assert list(tables.ASSESSMENTS) == [
+            "Tietoihin perustuva arvio",
+            "Hallinnon arvio",
+            "Tarkastuslautakunnan arvio",
+        ]
         assert len(goals) == 15 and [g["Tunnus"] for g in goals] == list(figures.assessment.goal_id)
         assert all(isinstance(g["Pisteet (0–1)"], int | float) for g in goals if g["Pisteet (0–1)"] is not None)
 
@@ -92,8 +100,24 @@ class TestExcel:
         assert len([m for m in measures if m["Indikaattori"] != "virstanpylväs"]) == 57
         cost = next(m for m in measures if m["Indikaattori"] == "Toimintakulut asukasta kohden")
         assert cost["Arvo"] == pytest.approx(13536.0) and isinstance(cost["Arvo"], int | float)
-        value_col = header.index("Arvo") + 1
-        assert ws.cell(row=2, column=value_col).number_format == "#,##0.00"
+        # each row in its unit's decimals, as the reports write it: never "27,00 kpl" (issue 18's review)
+        formats = {}
+        for k, m in enumerate(measures, start=2):
+            for column in ("Arvo", "Tavoitearvo", "Tavoitevälin alaraja", "Tavoitevälin yläraja"):
+                formats.setdefault(m["Yksikkö"], set()).add(
+                    ws.cell(row=k, column=header.index(column) + 1).number_format
+                )
+        assert formats["€/asukas"] == {"#,##0"} and formats["asteikko 1–5"] == {"#,##0.0"}
+        assert formats["M€"] == {"#,##0.00"} and formats["€/ateria"] == {"#,##0.00"}
+        assert formats["kpl"] <= {"#,##0", "#,##0.0"} and "#,##0" in formats["kpl"]  # 1,5 kpl: half an odd target
+        whole = [m for m in measures if m["Yksikkö"] == "kpl" and float(m["Arvo"] or 0).is_integer()]
+        assert whole and all(
+            ws.cell(row=measures.index(m) + 2, column=header.index("Arvo") + 1).number_format == "#,##0"
+            for m in whole
+            if all(
+                float(m[c] or 0).is_integer() for c in ("Tavoitearvo", "Tavoitevälin alaraja", "Tavoitevälin yläraja")
+            )
+        )
         example_row = next(k for k, m in enumerate(measures, start=2) if m["Esimerkkiarvo"] == "kyllä")
         real_row = next(
             (
@@ -204,10 +228,19 @@ class TestWord:
             assert first._tr.trPr is not None and first._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
             assert [c.text for c in first.cells] == [
                 "Tavoite",
+                "Tietoihin perustuva arvio",
                 "Hallinnon arvio",
                 "Tarkastuslautakunnan arvio",
-                "Tietoihin perustuva arvio",
             ]
+            body = [[c.text for c in row.cells] for row in table.rows[1:]]
+            shown = figures.assessment.set_index("goal_id")
+            for cells in body:
+                goal = cells[0].split(" ", 1)[0]
+                assert cells[1:] == [
+                    fi.status_label(shown.data[goal]),
+                    fi.status_label(shown.administration[goal]),
+                    fi.status_label(shown.audit_committee[goal]),
+                ]
             assert len(table.rows) == 1 + (figures.assessment.pillar_id == pillar).sum()
         bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
         assert sorted(bullets) == sorted(figures.findings.text)
@@ -300,6 +333,10 @@ class TestComparisonInTheAuditMaterial:
         margin = {r["Tunnusluku"]: r for r in found}["Vuosikate"]
         assert margin["Kemijärvi"] == pytest.approx(695.9) and margin["Vuosi"] == "2020"
         assert isinstance(margin["Vertailukuntien mediaani"], float)
+        # euros per inhabitant whole, as the page writes "696 €/asukas" (was one decimal for every figure)
+        ws, header = book["Vertailu"], rows(book["Vertailu"])[0]
+        k = next(n for n, r in enumerate(found, start=2) if r["Tunnusluku"] == "Vuosikate")
+        assert ws.cell(row=k, column=header.index("Kemijärvi") + 1).number_format == "#,##0"
         assert "kuntien avainluvut" in margin["Lähde"] and "CC BY 4.0" in margin["Lähde"]
         notes = [c.value for c in book["Vertailu"]["A"] if c.value and str(c.value).startswith("Vertailukunnat:")]
         assert notes and "Rovaniemi" in notes[0] and "Tilastokeskus, THL ja TEM" in notes[0]

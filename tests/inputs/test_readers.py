@@ -159,13 +159,13 @@ class TestCsvDialects:
 
 
 class TestXlsx:
-    def workbook(self, tmp_path, rows, *, title_rows=0, sheet="Data"):
+    def workbook(self, tmp_path, rows, *, title_rows=0, sheet="Data", header=HEADER):
         wb = Workbook()
         ws = wb.active
         ws.title = sheet
         for _ in range(title_rows):
             ws.append(["Talousarvioseuranta 30.6.2023"])
-        ws.append(HEADER.split(";"))
+        ws.append(header.split(";"))
         for r in rows:
             ws.append(r)
         path = tmp_path / "t.xlsx"
@@ -184,6 +184,14 @@ class TestXlsx:
         assert frame.value.tolist() == [1234.5, 1234.5]
         assert frame.period_end.tolist() == [pd.Timestamp("2023-06-30"), pd.Timestamp("2023-12-31")]
         assert frame.source_row.tolist() == [2, 3]
+
+    @pytest.mark.parametrize("marks", ["\ufeff", "\ufeff\ufeff", "\u00ef\u00bb\u00bf\ufeff"])
+    def test_byte_order_marks_in_a_header_cell(self, tmp_path, marks):
+        # a 'CSV UTF-8' file opened in Excel and saved as .xlsx keeps its mark(s) in cell A1 (issue 18: was
+        # "missing column 'nimi' (columns in the file: … '\ufeff\ufeffnimi')")
+        rows = [["Kemijärvi", dt.datetime(2023, 6, 30), 1.0, 1, "ei"]]
+        frame = read_table(self.workbook(tmp_path, rows, header=marks + HEADER), SPEC)
+        assert frame["name"].tolist() == ["Kemijärvi"]
 
     def test_stray_title_rows_above_the_table(self, tmp_path):
         path = self.workbook(tmp_path, [["Kemijärvi", dt.datetime(2023, 6, 30), 1.0, 1, "ei"]], title_rows=2)

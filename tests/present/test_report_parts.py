@@ -97,10 +97,33 @@ class TestTables:
         assert ("jäljessä" in sentence) != last and ("Tasaisella tahdilla kertymän pitäisi olla" in sentence) != last
         assert "Tavoitteeseen puuttuu" in sentence
         assert "Sopeuttamisohjelman säästöjä" in text.adjustment_alt(progress)
-        fig = charts.adjustment_chart(progress["by_year"], target_eur=5e6, years=(2021, 2022, 2023))
+        fig = charts.adjustment_chart(progress["by_year"], target_eur=5e6)
         assert fig.axes and fig.axes[0].get_xticklabels()  # a drawn chart with labelled years
         legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
         assert legend == ["tasainen eteneminen tavoitteeseen", "toteutunut, kertymä"]
+        plt.close(fig)
+
+    @pytest.mark.parametrize(
+        ("period", "labels", "pace_meur"),
+        [
+            (dt.date(2022, 6, 30), ["2021", "1–6/2022"], [5 / 3, 2.5]),
+            (dt.date(2022, 12, 31), ["2021", "2022"], [5 / 3, 10 / 3]),
+        ],
+    )
+    def test_adjustment_chart_pace_is_where_the_sentence_says(self, inputs, period, labels, pace_meur):
+        # at 30.6. the even pace's last point is half a year's pace (2,5 M€), the "pitäisi olla" of the sentence
+        # and the alt text; it was drawn at the year-end 3,3 M€ under the year's label (issue 18's review)
+        progress = adjustment.adjustment_progress(
+            inputs["adjustment"], period, **adjustment.programme_targets(inputs.strategy)
+        )
+        fig = charts.adjustment_chart(progress["by_year"], target_eur=5e6)
+        ax = fig.axes[0]
+        line = next(x for x in ax.get_lines() if x.get_label() == "tasainen eteneminen tavoitteeseen")
+        assert list(line.get_ydata()) == pytest.approx(pace_meur)
+        assert [t.get_text() for t in ax.get_xticklabels()] == labels
+        assert line.get_ydata()[-1] * 1e6 == pytest.approx(progress["totals"]["expected_eur"])
+        by_year, _ = tables.adjustment_tables(progress)
+        assert by_year.Vuosi.tolist() == labels and "Kertymä tasaisella tahdilla" in by_year
         plt.close(fig)
 
     def test_header(self):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from kpi.export import AUTHOR, document_title
 from kpi.inputs.datasets import Inputs
 from kpi.inputs.strategy import Strategy
 from kpi.measures.compare import flatten
-from kpi.measures.comparison import Comparison
+from kpi.measures.comparison import Comparison, unit_decimals
 from kpi.measures.period import PeriodFigures
 from kpi.present import tables
 
@@ -36,12 +36,30 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet: its name, the frame, and a number format per column that holds numbers."""
+    """One sheet: its name, the frame, and a number format per column that holds numbers (or, in `row_formats`,
+    one per row of a column whose rows are in different units)."""
 
     name: str
     frame: pd.DataFrame
     formats: dict[str, str]
     note: str = ""  # under the table; each line of it in a row of its own
+    row_formats: dict[str, list[str]] = field(default_factory=dict)
+
+
+def decimals_format(decimals: int) -> str:
+    """Excel's format code for a number with thousands grouped and `decimals` decimals (``#,##0.0``)."""
+    return INT + ("." + "0" * decimals if decimals else "")
+
+
+def unit_formats(frame: pd.DataFrame, columns: list[str], units: pd.Series) -> list[str]:
+    """Per row, the format of `columns` in that row's unit, with the decimals the reports write it with
+    (:func:`kpi.fi.unit_decimals`): ``27 kpl``, ``3,6`` on a 1–5 scale, ``1,25 M€`` — never ``27,00 kpl``. A row's
+    value, target and range share one format, the most decimals any of them needs (half a count target: ``1,5``)."""
+    formats = []
+    for k, unit in enumerate(units):
+        numbers = [float(v) for v in frame[columns].iloc[k] if not _missing(v)]
+        formats.append(decimals_format(max((fi.unit_decimals(v, unit) for v in numbers), default=0)))
+    return formats
 
 
 def write_cell(ws: Any, row: int, column: int, value: Any) -> Cell:
@@ -86,11 +104,12 @@ def goals_sheet(strategy: Strategy, figures: PeriodFigures) -> Sheet:
             "Pilari": a.pillar_id.map(pillars),
             "Tunnus": a.goal_id,
             "Tavoite": a.goal,
-            "Hallinnon arvio": a.administration,
-            "Tarkastuslautakunnan arvio": a.audit_committee,
-            "Tietoihin perustuva arvio": a.data,
+            # the order of the HTML and Word tables: the data's assessment and its reason, then the two others
+            tables.ASSESSMENTS[0]: a.data,
             "Pisteet (0–1)": a.score,
             "Peruste": a.reason,
+            tables.ASSESSMENTS[1]: a.administration,
+            tables.ASSESSMENTS[2]: a.audit_committee,
             "Arviot poikkeavat": a.disagree.map(_yes),
             "Hallinnon perustelu": a.administration_text,
             "Tarkastuslautakunnan perustelu": a.audit_committee_text,
@@ -150,10 +169,14 @@ def measures_sheet(strategy: Strategy, figures: PeriodFigures, inputs: Inputs | 
             "Lähde": [own_milestone.get(m, "") for m in ms.measure_id],
         }
     )
+    both = pd.concat([frame, milestones], ignore_index=True)
+    numbers = ["Arvo", "Tavoitearvo", "Tavoitevälin alaraja", "Tavoitevälin yläraja"]
+    per_row = unit_formats(both, numbers, both["Yksikkö"])
     return Sheet(
         "Mittarit",
-        pd.concat([frame, milestones], ignore_index=True),
-        {"Arvo": DEC2, "Tavoitearvo": DEC2, "Tavoitevälin alaraja": DEC2, "Tavoitevälin yläraja": DEC2},
+        both,
+        {},
+        row_formats={c: per_row for c in numbers},
         note="Keltainen rivi: arvo tai tavoite on esimerkkiarvo (ei todellinen luku). Virstanpylväällä ei ole "
         "lukuarvoa: sen tila tulee virstanpylvään tilasta (valmis / käynnissä / ei aloitettu).",
     )
@@ -277,8 +300,10 @@ def comparison_sheet(comparison: Comparison) -> Sheet:
     )
     peers = ", ".join(comparison.peer_names)
     note = f"Vertailukunnat: {peers}. Avoin data: Tilastokeskus, THL ja TEM, lisenssi CC BY 4.0."
-    formats = {c: DEC1 for c in (comparison.city_name, "Vertailukuntien mediaani", "Ero mediaaniin", "Koko maa")}
-    return Sheet("Vertailu", frame, formats, note=note)
+    # each figure with the decimals the comparison page writes it with (euros per inhabitant whole, shares in one)
+    per_row = [decimals_format(unit_decimals(u, d)) for u, d in zip(s.unit, s.decimals, strict=True)]
+    numbers = (comparison.city_name, "Vertailukuntien mediaani", "Ero mediaaniin", "Koko maa")
+    return Sheet("Vertailu", frame, {}, note=note, row_formats={c: per_row for c in numbers})
 
 
 def changes_sheet(version: pd.DataFrame | None, period: pd.DataFrame | None) -> Sheet:
@@ -398,7 +423,10 @@ def write_workbook(
                     cell.fill = EXAMPLE_FILL
         for k, name in enumerate(headers, start=1):
             letter = get_column_letter(k)
-            if name in sheet.formats:
+            if name in sheet.row_formats:
+                for cell, number_format in zip(ws[letter][1:], sheet.row_formats[name], strict=False):
+                    cell.number_format = number_format
+            elif name in sheet.formats:
                 for cell in ws[letter][1:]:
                     cell.number_format = sheet.formats[name]
             longest = max([len(str(name))] + [len(_shown(v)) for v in sheet.frame[name]])

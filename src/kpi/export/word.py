@@ -23,7 +23,7 @@ from kpi.present import tables
 
 GENERAL = "Talous ja tietojen laatu"
 QUALITY = "Tietojen laatu"
-TABLE_HEADERS = ("Tavoite", "Hallinnon arvio", "Tarkastuslautakunnan arvio", "Tietoihin perustuva arvio")
+TABLE_HEADERS = ("Tavoite", *tables.ASSESSMENTS)
 
 
 def mark_header_row(row) -> None:
@@ -109,9 +109,9 @@ def write_findings(
                 cells,
                 (
                     f"{r.goal_id} {r.goal}",
+                    fi.status_label(r.data),
                     fi.status_label(r.administration),
                     fi.status_label(r.audit_committee),
-                    fi.status_label(r.data),
                 ),
             ):
                 cell.text = text

@@ -380,7 +380,42 @@ def strip_marks(text: str) -> str:
     return text
 
 
-def _decode(path: Path, data: bytes) -> str:
+def column_name(cell: Any) -> str:
+    """A header cell as a column name: without byte-order marks anywhere in it (a file pasted together from two
+    'CSV UTF-8' files, or a CSV with its mark opened and saved in Excel, keeps them in the cell) and trimmed."""
+    if cell is None:
+        return ""
+    text = str(cell)
+    for mark in BYTE_ORDER_MARKS:
+        text = text.replace(mark, "")
+    return text.strip()
+
+
+class Undecodable(Exception):
+    """Why bytes are not text (:func:`decode_text`); each reader words it for its own users.
+
+    `kind` is ``"mixed"`` (a UTF-8 mark, then bytes that are not UTF-8: saved in two encodings), ``"neither"``
+    (neither UTF-8 nor Windows-1252) or ``"mojibake"`` (text converted between encodings twice: `found` is
+    the pair like ``'Ã¤'`` where a letter like 'ä' belongs). `line` is the 1-based line, `byte` the first
+    undecodable byte and `position` its offset.
+    """
+
+    def __init__(
+        self,
+        kind: Literal["mixed", "neither", "mojibake"],
+        *,
+        line: int,
+        byte: int = 0,
+        position: int = 0,
+        found: str = "",
+    ) -> None:
+        super().__init__(kind)
+        self.kind, self.line, self.byte, self.position, self.found = kind, line, byte, position, found
+
+
+def decode_text(data: bytes) -> str:
+    """Text of `data`: UTF-8 after any number of byte-order marks, else UTF-8, else Windows-1252 (which reads
+    ISO-8859-1's letters too); without marks at its start. Raises :class:`Undecodable`."""
     if data.startswith(b"\xef\xbb\xbf"):
         # any number of byte-order marks: a file saved as 'CSV UTF-8' again by a tool that adds one more
         while data.startswith(b"\xef\xbb\xbf"):
@@ -389,36 +424,51 @@ def _decode(path: Path, data: bytes) -> str:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            raise InputFileError(
-                f"{display(path)}: the file starts with a UTF-8 mark but row {line} is not UTF-8 (byte "
-                f"0x{data[exc.start]:02x}); it was saved in two encodings: export it again as 'CSV UTF-8'"
-            ) from None
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputFileError(
-            f"{display(path)}: the file is UTF-16 (Excel's 'Unicode text'); "
-            "save it as 'CSV UTF-8' or 'CSV (luetteloerotin)'"
-        )
+            raise Undecodable("mixed", line=line, byte=data[exc.start], position=exc.start) from None
     else:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            # Excel on a Finnish Windows saves plain 'CSV' in Windows-1252; five byte values are undefined there.
+            # Excel on a Finnish Windows saves plain 'CSV' in Windows-1252 and PxWeb downloads ISO-8859-1; five
+            # byte values (0x81, 0x8d, 0x8f, 0x90, 0x9d) are undefined there and never occur in real text
             try:
                 text = data.decode("cp1252")
             except UnicodeDecodeError as exc:
-                raise InputFileError(
-                    f"{display(path)}: the text encoding is neither UTF-8 nor Windows-1252 "
-                    f"(byte 0x{data[exc.start]:02x} at position {exc.start}); save it as 'CSV UTF-8'"
-                ) from None
+                line = data.count(b"\n", 0, exc.start) + 1
+                raise Undecodable("neither", line=line, byte=data[exc.start], position=exc.start) from None
     text = strip_marks(text)
-    if b"\x00" in data:  # a zero byte is NUL in UTF-8 and in Windows-1252 alike; bytes are searched 10× faster
-        raise InputFileError(f"{display(path)}: the file contains NUL bytes; is it really a CSV file?")
     bad = _MOJIBAKE.search(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
+        raise Undecodable("mojibake", line=text.count("\n", 0, bad.start()) + 1, found=bad.group())
+    return text
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(
-            f"{display(path)}: row {line} has {bad.group()!r} where a letter like 'ä' or 'ö' belongs: the file "
-            "was converted between encodings twice; export it again as 'CSV UTF-8'"
+            f"{display(path)}: the file is UTF-16 (Excel's 'Unicode text'); "
+            "save it as 'CSV UTF-8' or 'CSV (luetteloerotin)'"
+        )
+    try:
+        text, problem = decode_text(data), None
+    except Undecodable as why:
+        text, problem = "", why
+    if problem and problem.kind == "mixed":
+        raise InputFileError(
+            f"{display(path)}: the file starts with a UTF-8 mark but row {problem.line} is not UTF-8 (byte "
+            f"0x{problem.byte:02x}); it was saved in two encodings: export it again as 'CSV UTF-8'"
+        )
+    if problem and problem.kind == "neither":
+        raise InputFileError(
+            f"{display(path)}: the text encoding is neither UTF-8 nor Windows-1252 "
+            f"(byte 0x{problem.byte:02x} at position {problem.position}); save it as 'CSV UTF-8'"
+        )
+    if b"\x00" in data:  # a zero byte is NUL in UTF-8 and in Windows-1252 alike; bytes are searched 10× faster
+        raise InputFileError(f"{display(path)}: the file contains NUL bytes; is it really a CSV file?")
+    if problem:
+        raise InputFileError(
+            f"{display(path)}: row {problem.line} has {problem.found!r} where a letter like 'ä' or 'ö' belongs: "
+            "the file was converted between encodings twice; export it again as 'CSV UTF-8'"
         )
     return text
 
@@ -505,7 +555,7 @@ def _fast_csv_cells(text: str, sep: str) -> tuple[list[str], np.ndarray, list[np
     if empty.any():  # rows without a value (blank lines, ';;;;' left by Excel) are skipped, their numbers kept
         numbers = numbers[~empty]
         columns = [column[~empty] for column in columns]
-    return [c.replace("\ufeff", "").strip() for c in header], numbers, columns
+    return [column_name(c) for c in header], numbers, columns
 
 
 def _csv_records(path: Path, text: str, sep: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -518,7 +568,7 @@ def _csv_records(path: Path, text: str, sep: str) -> tuple[list[str], list[tuple
     if header_at is None:
         raise InputFileError(f"{display(path)}: the file has no header row and no data")
     # a byte-order mark inside the text (a file pasted together from two 'CSV UTF-8' files) is no part of a name
-    header = [c.replace("\ufeff", "").strip() for c in records[header_at]]
+    header = [column_name(c) for c in records[header_at]]
     # Excel row number = record index + 1 (a quoted cell with a line break is still one Excel row).
     rows = [(n + 1, r) for n, r in enumerate(records) if n > header_at and "".join(r).strip()]
     return header, rows
@@ -544,7 +594,7 @@ def _xlsx_records(path: Path, spec: TableSpec) -> tuple[list[str], list[tuple[in
     if not nonempty:
         raise InputFileError(f"{display(path)}: the sheet is empty")
     header_row, header_cells = nonempty[0]
-    header = ["" if c is None else str(c).strip() for c in header_cells]
+    header = [column_name(c) for c in header_cells]
     while header and not header[-1]:
         header.pop()
     if header_row != 1 or sum(1 for h in header if h) < 2:

@@ -32,7 +32,9 @@ def adjustment_progress(
     -------
     dict
         ``by_year`` (frame: ``year``, ``planned_eur``, ``realised_eur``, ``planned_htv``, ``realised_htv``,
-        ``cumulative_eur``, ``cumulative_htv``), ``by_action`` (frame: per action the totals so far) and
+        ``cumulative_eur``, ``cumulative_htv``, ``expected_eur``, ``expected_htv`` (the even pace's cumulative
+        target at that year's end, or at `period_end` in its own year), ``partial`` (True for the year of a
+        30.6. period end)), ``by_action`` (frame: per action the totals so far) and
         ``totals`` (dict: ``realised_eur``, ``realised_htv``, ``share_eur`` and ``share_htv`` (% of target),
         ``gap_eur``, ``gap_htv`` (what remains), ``expected_eur``, ``expected_htv`` (by now, at an even pace),
         ``behind_eur``, ``behind_htv`` (expected − realised; positive = behind)).
@@ -45,6 +47,15 @@ def adjustment_progress(
     by_year = by_year[by_year.year <= period_end.year]
     by_year["cumulative_eur"] = by_year.realised_eur.cumsum()
     by_year["cumulative_htv"] = by_year.realised_htv.cumsum()
+    # the even pace at each bar's own date: a whole year for the years before, half of it at 30.6.; so the last
+    # point of the chart is the "pitäisi olla" of the sentence, not the year-end figure
+    elapsed_by_year = [
+        sum(1.0 for y in years if y < year) + (0.5 if year == period_end.year and fi.is_half_year(period_end) else 1.0)
+        for year in by_year.year
+    ]
+    by_year["expected_eur"] = [target_eur * e / len(years) for e in elapsed_by_year]
+    by_year["expected_htv"] = [target_htv * e / len(years) for e in elapsed_by_year]
+    by_year["partial"] = (by_year.year == period_end.year) & fi.is_half_year(period_end)
     by_action = (
         latest.groupby(["action_id", "action", "responsible_area"])[
             ["planned_eur", "realised_eur", "planned_htv", "realised_htv"]

@@ -345,13 +345,21 @@ def budget_chart(areas: pd.DataFrame, names: dict[str, str], *, forecast: bool) 
     return fig
 
 
-def adjustment_chart(by_year: pd.DataFrame, *, target_eur: float, years: tuple[int, ...]) -> plt.Figure:
-    """Cumulative savings of the adjustment programme by year against an even path to the target."""
+def adjustment_chart(by_year: pd.DataFrame, *, target_eur: float) -> plt.Figure:
+    """Cumulative savings of the adjustment programme by year against an even pace to the target
+    (``measures.adjustment.adjustment_progress(...)["by_year"]``: a 30.6. period's own year is labelled 1–6 and
+    set against half a year's pace)."""
     fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
-    labels = [str(y) for y in by_year.year]
+    labels = [f"1–6/{y}" if partial else str(y) for y, partial in zip(by_year.year, by_year.partial, strict=True)]
     ax.bar(labels, by_year.cumulative_eur / 1e6, color=BLUE, edgecolor="black", label="toteutunut, kertymä")
-    path = [target_eur / 1e6 * (n + 1) / len(years) for n in range(len(labels))]
-    ax.plot(labels, path, color=GREY, linestyle="--", marker="s", label="tasainen eteneminen tavoitteeseen")
+    ax.plot(
+        labels,
+        by_year.expected_eur / 1e6,
+        color=GREY,
+        linestyle="--",
+        marker="s",
+        label="tasainen eteneminen tavoitteeseen",
+    )
     ax.axhline(target_eur / 1e6, color="black", linewidth=1)
     ax.text(
         len(labels) - 0.5, target_eur / 1e6, f" tavoite {fi.euros(target_eur)}", va="bottom", ha="right", fontsize=9

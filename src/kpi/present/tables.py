@@ -9,6 +9,10 @@ import pandas as pd
 from kpi import fi
 from kpi.inputs.strategy import Strategy
 
+#: The three assessments of a goal in the order every output shows them (HTML, Excel, Word): the data's first,
+#: as the reports' sentences start from it ("Tietoihin perustuva arvio … poikkeaa hallinnon arviosta …").
+ASSESSMENTS = ("Tietoihin perustuva arvio", "Hallinnon arvio", "Tarkastuslautakunnan arvio")
+
 #: The column that tells an example value (esimerkkiarvo) from a real one, and the word for a real one.
 KIND, REAL = "Arvon laji", "todellinen arvo"
 
@@ -21,10 +25,10 @@ def goals_table(strategy: Strategy, goals: pd.DataFrame, assessment: pd.DataFram
         {
             "Pilari": [pillars[p] for p in goals.pillar_id],
             "Tavoite": [f"{g} {strategy.goal(g).name}" for g in goals.goal_id],
-            "Tietoihin perustuva arvio": goals.status.map(fi.status_label),
+            ASSESSMENTS[0]: goals.status.map(fi.status_label),
             "Peruste": goals.reason,
-            "Hallinnon arvio": [fi.status_label(a.administration.get(g)) for g in goals.goal_id],
-            "Tarkastuslautakunnan arvio": [fi.status_label(a.audit_committee.get(g)) for g in goals.goal_id],
+            ASSESSMENTS[1]: [fi.status_label(a.administration.get(g)) for g in goals.goal_id],
+            ASSESSMENTS[2]: [fi.status_label(a.audit_committee.get(g)) for g in goals.goal_id],
         }
     )
 
@@ -155,13 +159,14 @@ def adjustment_tables(progress: dict, area_names: dict[str, str] | None = None) 
     """The adjustment programme by year and by action, in Finnish; each table's euros on one scale, the
     responsibility areas by their names (`area_names`, as the budget tables show them)."""
     y = progress["by_year"]
-    euros = fi.euro_scale(y[["planned_eur", "realised_eur", "cumulative_eur"]].to_numpy().ravel())
+    euros = fi.euro_scale(y[["planned_eur", "realised_eur", "cumulative_eur", "expected_eur"]].to_numpy().ravel())
     by_year = pd.DataFrame(
         {
-            "Vuosi": y.year.astype(str),
+            "Vuosi": [f"1–6/{v}" if partial else str(v) for v, partial in zip(y.year, y.partial, strict=True)],
             "Suunniteltu": y.planned_eur.map(euros),
             "Toteutunut": y.realised_eur.map(euros),
             "Kertymä": y.cumulative_eur.map(euros),
+            "Kertymä tasaisella tahdilla": y.expected_eur.map(euros),
             "Suunniteltu vähennys, HTV": y.planned_htv.map(lambda v: fi.number(v, 0)),
             "Toteutunut vähennys, HTV": y.realised_htv.map(lambda v: fi.number(v, 0)),
             "Vähennys yhteensä, HTV": y.cumulative_htv.map(lambda v: fi.number(v, 0)),

@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 
 from kpi.errors import InputFileError
-from kpi.inputs.readers import strip_marks
+from kpi.inputs.readers import Undecodable, column_name, decode_text, strip_marks
 from kpi.paths import display
 
 #: The marks statistics offices write where a value is missing: PxWeb's "..", ".", "...", "-" and R's "NA".
 MISSING_MARKS = frozenset({"", ".", "..", "...", "-", "NA"})
 
-_MOJIBAKE = re.compile("Ã[\u00a4\u00b6\u00a5\u0096\u0084\u00a9\u0085]")  # 'ä' 'ö' 'å' 'Ö' 'Ä' 'é' 'Å' decoded twice
 _SPACE_AT_EDGE = re.compile(r"\s\x00|\x00\s")
 _GROUPING = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
 
@@ -64,39 +63,24 @@ def read_text(path: Path) -> str:
             f"{name(path)}: undecodable bytes: a NUL byte at position {nul} (row {_line(data, nul)}); "
             "this is a binary file (a workbook, an archive?), expected CSV or JSON text in UTF-8 or ISO-8859-1"
         )
-    if data.startswith(b"\xef\xbb\xbf"):
-        while data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
+    try:
+        return decode_text(data)
+    except Undecodable as why:
+        if why.kind == "mixed":
             raise InputFileError(
-                f"{name(path)}: undecodable bytes: the file starts with a UTF-8 mark but row "
-                f"{_line(data, exc.start)} has byte 0x{data[exc.start]:02x}, which is not UTF-8; "
-                "it was saved in two encodings: download or save it again as UTF-8"
+                f"{name(path)}: undecodable bytes: the file starts with a UTF-8 mark but row {why.line} has byte "
+                f"0x{why.byte:02x}, which is not UTF-8; it was saved in two encodings: download or save it "
+                "again as UTF-8"
             ) from None
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            # PxWeb's default download is ISO-8859-1; Windows-1252 reads the same letters and refuses the
-            # control bytes 0x81, 0x8d, 0x8f, 0x90, 0x9d, which never occur in real text.
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError as exc:
-                raise InputFileError(
-                    f"{name(path)}: undecodable bytes: byte 0x{data[exc.start]:02x} on row "
-                    f"{_line(data, exc.start)} is neither UTF-8 nor ISO-8859-1/Windows-1252 text; "
-                    "expected CSV or JSON text in one of those encodings"
-                ) from None
-    text = strip_marks(text)
-    bad = _MOJIBAKE.search(text)
-    if bad:
+        if why.kind == "neither":
+            raise InputFileError(
+                f"{name(path)}: undecodable bytes: byte 0x{why.byte:02x} on row {why.line} is neither UTF-8 "
+                "nor ISO-8859-1/Windows-1252 text; expected CSV or JSON text in one of those encodings"
+            ) from None
         raise InputFileError(
-            f"{name(path)}: row {text.count(chr(10), 0, bad.start()) + 1} has {bad.group()!r} where a letter like "
-            "'ä' or 'ö' belongs: the file was converted between encodings twice; download it again"
-        )
-    return text
+            f"{name(path)}: row {why.line} has {why.found!r} where a letter like 'ä' or 'ö' belongs: the file "
+            "was converted between encodings twice; download it again"
+        ) from None
 
 
 @dataclass
@@ -150,7 +134,7 @@ def split_csv(path: Path, text: str) -> CsvTable:
     if header_at is None:
         raise InputFileError(f"{name(path)}: no header row: expected a row of column names and rows of data")
     title = " ".join(c.strip() for n in range(header_at) for c in records[n] if c.strip())
-    header = [c.replace("\ufeff", "").strip() for c in records[header_at]]
+    header = [column_name(c) for c in records[header_at]]
     width = len(header)
     body = records[header_at + 1 :]
     if width > 1 and all(len(r) == width for r in body):
