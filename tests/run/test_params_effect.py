@@ -156,7 +156,7 @@ PUBLISHED: dict[str, Trace] = {
     # the "Odotettu" column of the table of flagged account groups
     "finance.expected_share_30_6": Trace(
         "follow-up",
-        r"<td>(\d+)\s%</td><td>[^<]*</td><td>(?:ylitys|alitus)</td>",
+        r"<td[^>]*>(\d+)\s%</td><td[^>]*>[^<]*</td><td[^>]*>(?:ylitys|alitus)</td>",
         frozenset({"50"}),
         frozenset({"40"}),
     ),

@@ -186,6 +186,27 @@ class TestKpiPdf:
         missing = [n for n in numbers if SPACE.sub("", n) not in flat and "://" not in n]
         assert len(numbers) > 20 and not missing, missing
 
+    def test_no_word_of_a_wide_table_is_broken_on_paper(self, printed):
+        """A table of many columns prints as a block per row, so each of its words is in the PDF whole. Before,
+        eleven equal columns on A4 broke "Lähtötaso" into "Lähtöt" / "aso" and "Toimintakulut" into "Toimint" /
+        "akulut" (issue 18: nobody had looked at the PDFs as images)."""
+        wide = 0
+        for name, reader in printed["pdfs"].items():
+            html = (printed["folder"] / f"{name}.html").read_text(encoding="utf-8")
+            on_paper = set(re.findall(r"\w+", " ".join(texts(reader))))
+            for t in printed_tables(html):
+                if "kpi-cards" not in (t.get("class") or []):
+                    continue
+                wide += 1
+                cells = [c.get_text(" ", strip=True) for c in t.find_all(["th", "td"])]
+                # letters-only words; a web address may still wrap at the paper's edge
+                words = {
+                    w for c in cells if "://" not in c for w in re.findall(r"\w+", c) if w.isalpha() and len(w) >= 5
+                }
+                broken = sorted(words - on_paper)
+                assert not broken, (name, t.caption.get_text() if t.caption else "", broken[:10])
+        assert wide >= 10  # the indicator tables of the pillars, the quality page's checks, the budget
+
     def test_no_table_row_of_a_report_is_cut_between_pages(self, printed):
         for name, reader in printed["pdfs"].items():
             html = (printed["folder"] / f"{name}.html").read_text(encoding="utf-8")

@@ -32,25 +32,32 @@ footer{margin-top:2rem;font-size:.85rem;color:#444}
 """
 
 
+#: From this many columns a table is printed as one block per row ("Otsikko: arvo" lines): eleven columns in the
+#: width of A4 leave each too narrow for a word, and Chromium breaks "Lähtötaso" into "Lähtöt" / "aso".
+CARD_COLUMNS = 7
+
+
 def html_table(frame: Any, caption: str, *, index: bool = False, notes: list[str] | None = None) -> str:
     """An accessible HTML table (caption, header cells with scope, escaped text) in its own scrolling box.
 
     Numbers are written the Finnish way; `notes` become footnotes under the table (e.g. why a count is hidden).
+    Each data cell carries its column's header in ``data-label``; a table of :data:`CARD_COLUMNS` or more
+    columns is marked ``kpi-cards``, which the print stylesheet lays out as a block per row with those labels.
     """
-    head = "".join(
-        f'<th scope="col">{html.escape(str(c))}</th>'
-        for c in ([frame.index.name or ""] if index else []) + list(frame.columns)
-    )
+    headers = [str(c) for c in ([frame.index.name or ""] if index else []) + list(frame.columns)]
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
+    labels = [html.escape(h, quote=True) for h in headers]
     body = []
     for idx, row in frame.iterrows():
-        cells = [f'<th scope="row">{html.escape(str(idx))}</th>'] if index else []
-        for value in row:
+        cells = [f'<th scope="row" data-label="{labels[0]}">{html.escape(str(idx))}</th>'] if index else []
+        for label, value in zip(labels[1:] if index else labels, row, strict=True):
             cls = ' class="num"' if isinstance(value, int | float) and not isinstance(value, bool) else ""
-            cells.append(f"<td{cls}>{html.escape(cell_text(value))}</td>")
+            cells.append(f'<td{cls} data-label="{label}">{html.escape(cell_text(value))}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     foot = "".join(f'<p class="kpi-note">{html.escape(n)}</p>' for n in notes or [])
+    cards = ' class="kpi-cards"' if len(headers) >= CARD_COLUMNS else ""
     return (
-        f'<div class="scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0"><table>'
+        f'<div class="scroll" role="region" aria-label="{html.escape(caption)}" tabindex="0"><table{cards}>'
         f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>{foot}"
     )
