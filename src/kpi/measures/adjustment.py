@@ -47,15 +47,13 @@ def adjustment_progress(
     by_year = by_year[by_year.year <= period_end.year]
     by_year["cumulative_eur"] = by_year.realised_eur.cumsum()
     by_year["cumulative_htv"] = by_year.realised_htv.cumsum()
-    # the even pace at each bar's own date: a whole year for the years before, half of it at 30.6.; so the last
-    # point of the chart is the "pitäisi olla" of the sentence, not the year-end figure
-    elapsed_by_year = [
-        sum(1.0 for y in years if y < year) + (0.5 if year == period_end.year and fi.is_half_year(period_end) else 1.0)
-        for year in by_year.year
-    ]
+    # the even pace at each bar's own date: a year's end for the years before, the period end in its own year; so
+    # the last point of the chart is the "pitäisi olla" of the sentence, not the year-end figure
+    half = fi.is_half_year(period_end)
+    elapsed_by_year = [_years_elapsed(years, year, half and year == period_end.year) for year in by_year.year]
     by_year["expected_eur"] = [target_eur * e / len(years) for e in elapsed_by_year]
     by_year["expected_htv"] = [target_htv * e / len(years) for e in elapsed_by_year]
-    by_year["partial"] = (by_year.year == period_end.year) & fi.is_half_year(period_end)
+    by_year["partial"] = (by_year.year == period_end.year) & half
     by_action = (
         latest.groupby(["action_id", "action", "responsible_area"])[
             ["planned_eur", "realised_eur", "planned_htv", "realised_htv"]
@@ -65,13 +63,7 @@ def adjustment_progress(
     )
     by_action["realised_pct"] = by_action.realised_eur / by_action.planned_eur.where(by_action.planned_eur > 0) * 100
     done_eur, done_htv = float(by_year.realised_eur.sum()), float(by_year.realised_htv.sum())
-    if period_end.year < min(years):
-        elapsed = 0.0
-    elif period_end.year > max(years):
-        elapsed = float(len(years))
-    else:  # whole years before this one, and half or all of this year
-        elapsed = sum(1.0 for y in years if y < period_end.year) + (0.5 if fi.is_half_year(period_end) else 1.0)
-    share = elapsed / len(years)
+    share = _years_elapsed(years, period_end.year, half) / len(years)
     totals = {
         "realised_eur": done_eur,
         "realised_htv": done_htv,
@@ -86,6 +78,16 @@ def adjustment_progress(
     totals["behind_eur"] = totals["expected_eur"] - done_eur
     totals["behind_htv"] = totals["expected_htv"] - done_htv
     return {"by_year": by_year, "by_action": by_action, "totals": totals}
+
+
+def _years_elapsed(years: tuple[int, ...], year: int, half: bool) -> float:
+    """How many of the programme's `years` have passed by the end of `year` (by its 30.6. when `half`)."""
+    if year < min(years):
+        return 0.0
+    if year > max(years):
+        return float(len(years))
+    # whole years before this one, and half or all of this year
+    return sum(1.0 for y in years if y < year) + (0.5 if half else 1.0)
 
 
 def programme_targets(strategy: Strategy) -> dict[str, Any]:
